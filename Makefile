@@ -1,0 +1,20 @@
+# The two commands a fresh machine needs:
+#   make run    install what is missing, train if the data changed, start everything
+#   make test   install what is missing (also Chromium, PostgreSQL, Redis), train, run every test
+.PHONY: run test setup train lint check eval bench
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+
+train: setup
+	scripts/train.sh
+
+lint:
+	.venv-gw/bin/ruff check .
+	.venv-gw/bin/mypy handoff kynnys
