@@ -1,0 +1,1 @@
+"""Kynnys custom actions (rasa-sdk): one module per concern."""

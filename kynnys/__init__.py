@@ -1,0 +1,1 @@
+"""Plain-Python domain code shared by the bot and the gateway (stdlib + PyYAML only)."""
