@@ -69,8 +69,15 @@ export function removeCrisisBanner(conversationId) {
 }
 
 /** Short toast-like status line (not for errors that need action). */
+let statusTimer = null;
 export function status(message) {
   const line = $("#status-line");
-  if (line) line.textContent = message;
+  if (line) {
+    line.textContent = message;
+    window.clearTimeout(statusTimer);
+    statusTimer = window.setTimeout(() => {
+      line.textContent = "";
+    }, 10000);
+  }
   announce(message);
 }

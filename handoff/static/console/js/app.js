@@ -210,7 +210,7 @@ function updateLivePolling() {
 function renderMe() {
   const me = state.me;
   if (!me) return;
-  $("#who").textContent = `${me.alias || me.username} · ${me.role === "supervisor" ? t("nav.supervisor") : ""}`.replace(/ · $/, "");
+  $("#who").textContent = `${me.alias || me.username} · ${t(`role.${me.role}`)}`;
   const shiftState = $("#shift-state");
   shiftState.textContent = me.on_shift ? t("shift.on") : t("shift.off");
   shiftState.classList.toggle("on", Boolean(me.on_shift));
@@ -220,7 +220,10 @@ function renderMe() {
   const button = $("#shift-button");
   button.textContent = me.on_shift ? t("shift.stop") : t("shift.start");
   button.classList.toggle("btn-primary", !me.on_shift);
-  $("#shift-chats").textContent = me.on_shift ? t("shift.chats", { n: me.active_chats ?? 0, capacity: me.capacity ?? "?" }) : "";
+  const ownChats = Array.from(state.chats.values()).filter((panel) => panel.mode === "own").length;
+  $("#shift-chats").textContent = me.on_shift || ownChats
+    ? t("shift.chats", { n: ownChats, capacity: me.capacity ?? "?" })
+    : "";
   const supTab = $('[data-view="supervisor"]');
   supTab.hidden = !isSupervisor();
   updateLivePolling();
@@ -422,6 +425,7 @@ function addChat(conversation, mode, { focus, announceIt }) {
   } else grid.append(panel.el);
   $("#chats-empty").hidden = state.chats.size > 0;
   if (mode === "own") removeCrisisBanner(id);
+  renderMe();
   if (announceIt) announce(t("chat.assigned", { title: conversationTitle(id) }));
   if (focus) {
     showView("work");
@@ -438,6 +442,7 @@ function removeChat(id) {
   panel.destroy();
   state.chats.delete(id);
   $("#chats-empty").hidden = state.chats.size > 0;
+  renderMe();
 }
 
 function focusAfterRemoval() {

@@ -20,11 +20,15 @@ function yesNo(value) {
 
 function table(captionKey, headKeys, rows) {
   return h(
-    "table",
-    {},
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      {},
     h("caption", { class: "sr-only", text: t(captionKey) }),
     h("thead", {}, h("tr", {}, headKeys.map((key) => h("th", { scope: "col", text: t(key) })))),
     h("tbody", {}, rows),
+    ),
   );
 }
 
