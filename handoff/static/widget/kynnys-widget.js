@@ -312,7 +312,7 @@ button{cursor:pointer}
     }
 
     // ---------- attributes ----------
-    get t() { return STRINGS[this.lang] || STRINGS.fi; }
+    get t() { return STRINGS[this.uiLang] || STRINGS.fi; }
     get exitUrl() {
       const raw = this.getAttribute("exit-url");
       if (raw) {
@@ -354,7 +354,6 @@ button{cursor:pointer}
 
     // ---------- DOM ----------
     build() {
-      this.built = true;
       if (this.hasAttribute("title")) { this.heading = this.getAttribute("title"); this.removeAttribute("title"); }
       const style = h("style");
       style.textContent = CSS_TEXT;
@@ -408,16 +407,17 @@ button{cursor:pointer}
         "aria-describedby": "kynnys-sub", hidden: true },
       head, E.conn, E.queue, E.log, E.typing, E.confirm, E.ended, E.composer, E.foot);
       this.root.replaceChildren(style, E.launcher, E.panel, E.announcer, E.alert);
+      this.built = true;
       this.applyConfig();
     }
 
     applyConfig() {
-      this.lang = pickLanguage(this);
+      this.uiLang = pickLanguage(this);
       const t = this.t;
       const E = this.el;
       this.style.setProperty("--accent", accessibleAccent(this.getAttribute("accent")));
-      E.panel.setAttribute("lang", this.lang);
-      E.launcher.setAttribute("lang", this.lang);
+      E.panel.setAttribute("lang", this.uiLang);
+      E.launcher.setAttribute("lang", this.uiLang);
       E.launcherText.textContent = t.launcher;
       E.title.textContent = this.heading || t.title;
       E.exit.textContent = t.exit;
@@ -673,7 +673,7 @@ button{cursor:pointer}
       try { ws = new WebSocket(youthSocketUrl(this.getAttribute("gateway"))); } catch { this.scheduleReconnect(); return; }
       this.ws = ws;
       ws.onopen = () => {
-        ws.send(JSON.stringify({ type: "hello", token: this.token || null, last_seq: this.lastSeq, language: this.lang }));
+        ws.send(JSON.stringify({ type: "hello", token: this.token || null, last_seq: this.lastSeq, language: this.uiLang }));
         this.heartbeat();
       };
       ws.onmessage = (ev) => {
