@@ -35,20 +35,19 @@
       queue: (p, s) => `Olet jonossa sijalla ${p}.` + (s ? ` Arvioitu odotus noin ${minutes(s)} min.` : ""),
       queueNoPos: "Olet jonossa. Päivystäjä tulee niin pian kuin voi.",
       leaveQueue: "Lopeta jonottaminen",
-      joined: (a) => `${a} liittyi keskusteluun.`,
-      left: "Päivystäjä poistui keskustelusta. Botti jatkaa kanssasi.",
       typingBot: "Kynnys kirjoittaa…", typingVol: (a) => `${a} kirjoittaa…`,
       end: "Lopeta keskustelu", endConfirm: "Lopetetaanko keskustelu? Sen sisältö poistetaan.",
       yes: "Lopeta", no: "Jatka",
       ended: "Keskustelu päättyi ja sen sisältö poistettiin. Kiitos, että kirjoitit.",
-      feedbackQ: "Oliko keskustelusta apua?", feedbackText: "Haluatko kertoa jotain muuta? (vapaaehtoinen)",
+      endedKept: "Keskustelu päättyi. Kiitos, että kirjoitit.",
+      feedbackQ: "Oliko keskustelusta apua?",
       ratings: ["Ei yhtään", "Vähän", "Jonkin verran", "Paljon", "Tosi paljon"],
       sendFeedback: "Lähetä palaute", skip: "Ohita", thanks: "Kiitos palautteesta!",
       newChat: "Aloita uusi keskustelu", resumed: "Keskustelusi jatkuu.",
       expired: "Edellinen keskustelu ei ole enää tallessa. Aloitetaan uusi.",
       rateLimited: "Hetkinen, viestejä tuli nopeasti. Lähetetään pian uudelleen.",
       tooLong: `Viesti on liian pitkä (enintään ${MAX_CHARS} merkkiä).`,
-      newTab: "(avautuu uuteen välilehteen)", replies: "Vastausvaihtoehdot", links: "Linkit",
+      failed: "Ei lähetetty", newTab: "(avautuu uuteen välilehteen)", replies: "Vastausvaihtoehdot", links: "Linkit",
       escShort: "Esc ×2 = poistu nopeasti",
     },
     sv: {
@@ -64,20 +63,19 @@
       queue: (p, s) => `Du är nummer ${p} i kön.` + (s ? ` Uppskattad väntetid cirka ${minutes(s)} min.` : ""),
       queueNoPos: "Du står i kö. En jourhavande kommer så snart hen kan.",
       leaveQueue: "Sluta köa",
-      joined: (a) => `${a} har anslutit till samtalet.`,
-      left: "Den jourhavande har lämnat samtalet. Boten fortsätter med dig.",
       typingBot: "Kynnys skriver…", typingVol: (a) => `${a} skriver…`,
       end: "Avsluta samtalet", endConfirm: "Vill du avsluta samtalet? Innehållet raderas.",
       yes: "Avsluta", no: "Fortsätt",
       ended: "Samtalet har avslutats och innehållet har raderats. Tack för att du skrev.",
-      feedbackQ: "Hade du nytta av samtalet?", feedbackText: "Vill du säga något mer? (frivilligt)",
+      endedKept: "Samtalet har avslutats. Tack för att du skrev.",
+      feedbackQ: "Hade du nytta av samtalet?",
       ratings: ["Inte alls", "Lite", "En del", "Mycket", "Väldigt mycket"],
       sendFeedback: "Skicka respons", skip: "Hoppa över", thanks: "Tack för din respons!",
       newChat: "Starta ett nytt samtal", resumed: "Ditt samtal fortsätter.",
       expired: "Det tidigare samtalet finns inte längre kvar. Vi börjar ett nytt.",
       rateLimited: "Ett ögonblick, det kom många meddelanden på en gång. Vi skickar snart igen.",
       tooLong: `Meddelandet är för långt (högst ${MAX_CHARS} tecken).`,
-      newTab: "(öppnas i en ny flik)", replies: "Svarsalternativ", links: "Länkar",
+      failed: "Inte skickat", newTab: "(öppnas i en ny flik)", replies: "Svarsalternativ", links: "Länkar",
       escShort: "Esc ×2 = lämna snabbt",
     },
     en: {
@@ -93,20 +91,19 @@
       queue: (p, s) => `You are number ${p} in the queue.` + (s ? ` Estimated wait about ${minutes(s)} min.` : ""),
       queueNoPos: "You are in the queue. A volunteer will come as soon as they can.",
       leaveQueue: "Stop waiting",
-      joined: (a) => `${a} joined the chat.`,
-      left: "The volunteer has left the chat. The bot continues with you.",
       typingBot: "Kynnys is typing…", typingVol: (a) => `${a} is typing…`,
       end: "End chat", endConfirm: "End the chat? Its content will be deleted.",
       yes: "End", no: "Continue",
       ended: "The chat has ended and its content has been deleted. Thank you for writing.",
-      feedbackQ: "Did the chat help you?", feedbackText: "Anything else you would like to say? (optional)",
+      endedKept: "The chat has ended. Thank you for writing.",
+      feedbackQ: "Did the chat help you?",
       ratings: ["Not at all", "A little", "Somewhat", "A lot", "Very much"],
       sendFeedback: "Send feedback", skip: "Skip", thanks: "Thank you for your feedback!",
       newChat: "Start a new chat", resumed: "Your chat continues.",
       expired: "The earlier chat is no longer kept. Let's start a new one.",
       rateLimited: "One moment, many messages came at once. We will send again soon.",
       tooLong: `The message is too long (at most ${MAX_CHARS} characters).`,
-      newTab: "(opens in a new tab)", replies: "Reply options", links: "Links",
+      failed: "Not sent", newTab: "(opens in a new tab)", replies: "Reply options", links: "Links",
       escShort: "Esc ×2 = quick exit",
     },
   };
@@ -556,11 +553,11 @@ button{cursor:pointer}
       if (hadFocus) this.el.input.focus();
     }
 
-    markPending(li, pending) {
+    markPending(li, pending, failed) {
       let s = li.querySelector(".state");
-      if (pending) {
+      if (pending || failed) {
         if (!s) { s = h("span", { class: "state" }); li.append(s); }
-        s.textContent = this.t.pending;
+        s.textContent = failed ? this.t.failed : this.t.pending;
         li.classList.add("pending");
       } else {
         if (s) s.remove();
@@ -732,14 +729,14 @@ button{cursor:pointer}
         case "ack": return this.onAck(m);
         case "state": return this.onState(m, false);
         case "typing": return this.showTyping(m.from, !!m.on);
-        case "ended": return this.onEnded();
+        case "ended": return this.onEnded(m.deleted !== false);
         case "error": return this.onError(m);
         default: return undefined;
       }
     }
 
     onWelcome(m) {
-      const hadConversation = !!this.token;
+      const hadConversation = !!this.token || this.lastSeq > 0;
       const reconnect = this.everConnected;
       if (hadConversation && !m.resumed) {
         // The old conversation is gone on the server: start over, keep what is still unsent.
@@ -779,15 +776,9 @@ button{cursor:pointer}
       if (m.queue !== undefined) this.queue = m.queue;
       if (m.volunteer_alias !== undefined && m.volunteer_alias !== null) this.alias = m.volunteer_alias;
       const t = this.t;
+      // The gateway itself posts "joined" / "left" notices as system messages.
       if (!fromWelcome && before !== next) {
-        if (next === "volunteer") {
-          const text = t.joined(this.alias || t.volunteerDefault);
-          this.addNotice(text);
-          this.announce(text, false);
-        } else if (before === "volunteer" && next === "bot") {
-          this.addNotice(t.left);
-          this.announce(t.left, false);
-        } else if (next === "queued") {
+        if (next === "queued") {
           this.announce(this.queue && this.queue.position ? t.queue(this.queue.position, this.queue.estimated_wait_seconds) : t.queueNoPos, false);
         }
       }
@@ -807,17 +798,18 @@ button{cursor:pointer}
     }
 
     onError(m) {
-      if (m.code === "bad_token") {
-        store.del(KEY_TOKEN);
-        this.token = null;
-        this.lastSeq = 0;
-        this.seen = new Set();
-        return;
-      }
+      // bad_token: the gateway starts a new conversation at once; its welcome (resumed: false) resets the view.
+      if (m.code === "bad_token") { store.del(KEY_TOKEN); return; }
       if (m.code === "rate_limited") {
         this.announce(this.t.rateLimited, true);
-        setTimeout(() => this.flushOutbox(), 3000);
+        clearTimeout(this.rateTimer);
+        this.rateTimer = setTimeout(() => this.flushOutbox(), 3000);
         return;
+      }
+      const item = m.client_id ? this.outbox.get(m.client_id) : null;
+      if (item && ["too_large", "bad_message", "not_allowed"].includes(m.code)) {
+        this.outbox.delete(m.client_id);
+        this.markPending(item.el, false, true);
       }
       if (m.code === "too_large") this.announce(this.t.tooLong, true);
     }
@@ -839,8 +831,8 @@ button{cursor:pointer}
       this.onEnded();
     }
 
-    onEnded() {
-      if (this.ended) return;
+    onEnded(deleted = true) {
+      if (this.ended) { if (!deleted) this.el.endedText.textContent = this.t.endedKept; return; }
       this.ended = true;
       this.state = "ended";
       store.del(KEY_TOKEN);
@@ -849,6 +841,7 @@ button{cursor:pointer}
       this.showTyping(null, false);
       this.clearReplies();
       this.renderFeedback();
+      if (!deleted) this.el.endedText.textContent = this.t.endedKept;
       this.renderStatus();
       this.announce(this.t.ended, false);
       const first = this.el.ended.querySelector("input");
@@ -860,21 +853,19 @@ button{cursor:pointer}
       const name = "kynnys-rating";
       const ratings = t.ratings.map((label, i) => h("label", {},
         h("input", { type: "radio", name, value: String(i + 1) }), label));
-      const text = h("textarea", { id: "kynnys-fb-text", rows: "2", maxlength: "500" });
       const form = h("form", { onsubmit: (ev) => {
         ev.preventDefault();
         const chosen = form.querySelector("input:checked");
-        const rating = chosen ? Number(chosen.value) : null;
-        const extra = text.value.trim();
-        if (rating !== null || extra) this.send({ type: "feedback", rating, text: extra });
+        if (!chosen) { this.afterFeedback(false); return; }
+        this.send({ type: "feedback", rating: Number(chosen.value), text: "" });
         this.afterFeedback(true);
       } },
       h("fieldset", {}, h("legend", { text: t.feedbackQ }), h("div", { class: "ratings" }, ...ratings)),
-      h("label", { class: "fb", for: "kynnys-fb-text", text: t.feedbackText }), text,
       h("div", { class: "row" },
         h("button", { class: "primary", type: "submit", text: t.sendFeedback }),
         h("button", { class: "secondary", type: "button", text: t.skip, onclick: () => this.afterFeedback(false) })));
-      this.el.ended.replaceChildren(h("p", { text: t.ended }), form);
+      this.el.endedText = h("p", { text: t.ended });
+      this.el.ended.replaceChildren(this.el.endedText, form);
       this.el.ended.hidden = false;
     }
 
