@@ -1,0 +1,1 @@
+"""Kynnys handoff gateway: youth chat relay, volunteer queue and volunteer console."""

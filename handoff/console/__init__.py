@@ -1,0 +1,1 @@
+"""The volunteer console's server side: auth, JSON API, live WebSocket."""

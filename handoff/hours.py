@@ -1,0 +1,36 @@
+"""The chat's on-duty hours (kynnys.schedule), as the gateway needs them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def _schedule() -> Any:
+    from kynnys.schedule import load_schedule
+
+    return load_schedule()
+
+
+def describe(language: str, now: datetime | None = None) -> str:
+    try:
+        return str(_schedule().describe(language, now or datetime.now(UTC)))
+    except Exception:
+        return ""
+
+
+def open_now(now: datetime | None = None) -> bool:
+    try:
+        return bool(_schedule().is_open(now or datetime.now(UTC)))
+    except Exception:
+        return False
+
+
+def next_opening(now: datetime | None = None) -> datetime | None:
+    try:
+        value = _schedule().next_opening(now or datetime.now(UTC))
+    except Exception:
+        return None
+    return value if isinstance(value, datetime) else None

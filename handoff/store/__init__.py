@@ -1,0 +1,1 @@
+"""The gateway's store: SQLAlchemy 2 async models and repositories."""
