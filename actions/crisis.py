@@ -1,0 +1,85 @@
+"""Crisis: 112 and a 24/7 crisis line at once, then a human if anyone is on shift.
+
+When the gateway's crisis guard already showed the numbers for this message
+(metadata crisis_guard.help_sent), only a short caring follow-up is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import common
+from actions.availability import fetch_availability
+from kynnys import responses
+
+logger = logging.getLogger(__name__)
+
+CRISIS_DETECTED = {"kynnys": {"type": "crisis_detected", "category": "nlu"}}
+
+
+def guard_already_helped(tracker: Tracker) -> bool:
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    guard = metadata.get("crisis_guard") if isinstance(metadata, dict) else None
+    return isinstance(guard, dict) and guard.get("help_sent") is True
+
+
+def crisis_help(language: str, on_shift: bool) -> tuple[str, list[dict[str, str]]]:
+    """The crisis guard's help text and links; our own text from the directory if that fails."""
+    try:
+        from kynnys.crisis import build_crisis_help
+
+        found = build_crisis_help(language, on_shift)
+        if "112" in found.text:
+            return found.text, list(found.links)
+        logger.error("crisis help text without 112; using the fallback text")
+    except Exception:  # safety first: never leave a crisis message without the numbers
+        logger.exception("build_crisis_help failed; using the fallback text")
+    line = common.directory().get("crisis_line_24_7")
+    emergency = common.directory().get("emergency_112")
+    loc = line.localized(language)
+    text = responses.text("crisis_fallback", language, crisis_line=f"{loc['title']} {loc['phone']}")
+    links = [
+        {"title": s.localized(language)["title"], "url": s.localized(language)["url"]}
+        for s in (emergency, line)
+    ]
+    return text, links
+
+
+class ActionCrisisHelp(Action):
+    def name(self) -> str:
+        return "action_crisis_help"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        language = common.language_of(tracker)
+        helped = guard_already_helped(tracker)
+        if not helped:
+            # tell the gateway first, so the conversation goes to the front of the queue
+            dispatcher.utter_message(json_message=CRISIS_DETECTED)
+        availability = await fetch_availability()
+        on_shift = availability.someone_on_shift
+        if helped:
+            text = responses.text("crisis_followup", language)
+            if not on_shift:
+                text += " " + responses.text("crisis_followup_no_one", language)
+            dispatcher.utter_message(text=text)
+        else:
+            text, links = crisis_help(language, on_shift)
+            dispatcher.utter_message(text=text)
+            if links:
+                dispatcher.utter_message(
+                    json_message={
+                        "kynnys": {
+                            "type": "links",
+                            "text": responses.text("links_heading", language),
+                            "links": links,
+                        }
+                    }
+                )
+        return [SlotSet("crisis", True), SlotSet("topic", "crisis"), *availability.slot_events()]
