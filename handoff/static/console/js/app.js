@@ -365,7 +365,13 @@ const chatCtx = {
       topics: state.topics,
       services: state.directory,
       onSubmit: async (wrapup) => {
-        await api.endChat(panel.id, wrapup);
+        panel.ending = true;
+        try {
+          await api.endChat(panel.id, wrapup);
+        } catch (err) {
+          panel.ending = false;
+          throw err;
+        }
         removeChat(panel.id);
         status(t("chat.ended"));
         focusAfterRemoval();
@@ -498,7 +504,11 @@ function onFrame(frame) {
       break;
     case "chat_removed": {
       const panel = state.chats.get(frame.conversation_id);
-      if (panel && panel.mode === "own") {
+      if (panel && panel.mode === "own" && frame.reason === "youth_ended" && !panel.ending) {
+        // The wrap-up can still be written: keep the panel, close the composer.
+        panel.markEnded(t("chat.youthEnded"));
+        status(`${conversationTitle(frame.conversation_id)}: ${t("chat.youthEnded")}`);
+      } else if (panel && panel.mode === "own") {
         const hadFocus = panel.el.contains(document.activeElement);
         removeChat(frame.conversation_id);
         const reasons = { ended: "chat.ended", youth_ended: "chat.youthEnded", transferred: "chat.transferred", returned_to_queue: "chat.returned" };
@@ -522,6 +532,7 @@ function onFrame(frame) {
       const panel = summary && state.chats.get(summary.conversation_id);
       if (panel) {
         panel.updateSummary(summary);
+        if (panel.mode === "own" && summary.state === "ended" && !panel.ending) panel.markEnded(t("chat.youthEnded"));
         if (panel.mode === "watch" && summary.state !== "bot" && summary.state !== "queued") {
           // Someone else took it, or it ended: reading stops.
           removeChat(summary.conversation_id);

@@ -396,8 +396,23 @@ export class ChatPanel {
     applyI18n(this.el);
   }
 
+  /** The young person left: keep the panel so the volunteer can still write the wrap-up. */
+  markEnded(reasonText) {
+    if (this.ended) return;
+    this.ended = true;
+    this.el.classList.add("is-ended");
+    this.messagesEl.append(h("li", { class: "msg msg-system msg-ended" }, h("p", { class: "text", text: reasonText })));
+    this.scrollToEnd();
+    this.setTyping("youth", false);
+    this.stopTyping();
+    for (const control of [this.textarea, this.sendButton, this.cannedSelect, this.linkSelect, this.transferButton]) {
+      if (control) control.disabled = true;
+    }
+  }
+
   focusComposer() {
-    if (this.textarea) this.textarea.focus();
+    if (this.textarea && !this.ended) this.textarea.focus();
+    else if (this.endButton) this.endButton.focus();
     else if (this.stepInButton) this.stepInButton.focus();
   }
 
