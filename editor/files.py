@@ -1,0 +1,79 @@
+"""Which files belong to content editors, relative to a project root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class EditorFiles:
+    """The editor-owned data of one project tree (the repo, a workspace or a test copy)."""
+
+    root: Path
+
+    @property
+    def nlu_dir(self) -> Path:
+        return self.root / "data" / "nlu"
+
+    @property
+    def domain(self) -> Path:
+        return self.root / "domain.yml"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config.yml"
+
+    @property
+    def rules(self) -> Path:
+        return self.root / "data" / "rules.yml"
+
+    @property
+    def stories(self) -> Path:
+        return self.root / "data" / "stories.yml"
+
+    @property
+    def directory(self) -> Path:
+        return self.root / "data" / "services" / "directory.yml"
+
+    @property
+    def hours(self) -> Path:
+        return self.root / "data" / "hours.yml"
+
+    @property
+    def lexicon(self) -> Path:
+        return self.root / "data" / "crisis" / "lexicon.yml"
+
+    @property
+    def test_stories(self) -> Path:
+        return self.root / "tests" / "stories"
+
+    def nlu_files(self) -> list[Path]:
+        return sorted(self.nlu_dir.glob("*.yml")) if self.nlu_dir.is_dir() else []
+
+    def owned(self) -> list[Path]:
+        """Every editor-owned file that exists, in a stable order."""
+        fixed = [self.domain, self.rules, self.stories, self.directory, self.hours, self.lexicon]
+        return self.nlu_files() + [p for p in fixed if p.is_file()]
+
+    def relative(self, path: Path | str) -> str:
+        """A path as the editor sees it: relative to the root when inside it."""
+        p = Path(path)
+        try:
+            return str(p.resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            return str(path)
+
+
+# Files copied into a workspace; paths relative to the root. Directories are copied whole.
+OWNED_RELATIVE = (
+    "data/nlu",
+    "domain.yml",
+    "data/rules.yml",
+    "data/stories.yml",
+    "data/services/directory.yml",
+    "data/hours.yml",
+    "data/crisis/lexicon.yml",
+)
