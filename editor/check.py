@@ -13,14 +13,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from kynnys.directory import Problem, validate_directory
-from kynnys.schedule import validate_schedule
-
 from editor.crisis_checks import check_lexicon
 from editor.files import REPO_ROOT, EditorFiles
 from editor.nlu_checks import check_nlu
 from editor.problems import format_problem, relative_problems
 from editor.response_checks import check_responses
+from kynnys.directory import Problem, validate_directory
+from kynnys.schedule import validate_schedule
 
 
 def _directory(files: EditorFiles) -> list[Problem]:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import yaml
 
+from editor.problems import yaml_problem
 from kynnys.crisis.guard import CrisisGuard
 from kynnys.crisis.lexicon import LexiconError, parse_lexicon
 from kynnys.directory import Problem
-
-from editor.problems import yaml_problem
 
 
 def check_lexicon(path: Path) -> list[Problem]:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from kynnys.directory import Problem
-
 from editor.files import EditorFiles
 from editor.nlu_data import Example, normalize, read_examples
+from kynnys.directory import Problem
 
 LANGUAGES = ("fi", "sv", "en")
 LANGUAGE_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}

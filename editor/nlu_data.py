@@ -8,9 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from kynnys.directory import Problem
-
 from editor.problems import yaml_problem
+from kynnys.directory import Problem
 
 _ENTITY = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
 _NOT_WORD = re.compile(r"[^\w\s]", re.UNICODE)

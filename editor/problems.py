@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kynnys.directory import Problem
-
 from editor.files import EditorFiles
+from kynnys.directory import Problem
 
 __all__ = ["Problem", "format_problem", "relative_problems"]
 

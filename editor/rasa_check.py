@@ -12,9 +12,8 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from kynnys.directory import Problem
-
 from editor.files import EditorFiles
+from kynnys.directory import Problem
 
 _QUOTED = re.compile(r"'([^']+)'")
 _LINE = re.compile(r"[Ll]ine:?\s*(\d+)")

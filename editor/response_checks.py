@@ -12,9 +12,8 @@ from typing import Any
 
 import yaml
 
-from kynnys.directory import Problem
-
 from editor.problems import yaml_problem
+from kynnys.directory import Problem
 
 LANGUAGES = ("fi", "sv", "en")
 LANGUAGE_NAMES = {"fi": "Finnish", "sv": "Swedish", "en": "English"}
