@@ -95,13 +95,18 @@ export class ChatPanel {
     );
     this.el.append(this.summaryEl);
 
-    this.messagesEl = h("ol", {
-      class: "messages",
-      role: "log",
-      "aria-live": "polite",
-      tabindex: "0",
-      "aria-label": t("chat.messagesLabel", { title: this.title }),
-    });
+    this.listEl = h("ol", { class: "message-list" });
+    this.messagesEl = h(
+      "div",
+      {
+        class: "messages",
+        role: "log",
+        "aria-live": "polite",
+        tabindex: "0",
+        "aria-label": t("chat.messagesLabel", { title: this.title }),
+      },
+      this.listEl,
+    );
     this.el.append(this.messagesEl);
     this.typingEl = h("p", { class: "typing" });
     this.el.append(this.typingEl);
@@ -332,9 +337,9 @@ export class ChatPanel {
     const me = this.ctx.me();
     const item = renderMessage(message, me ? me.alias : null);
     // Keep order by seq even when frames arrive out of order.
-    const after = Array.from(this.messagesEl.children).find((li) => Number(li.dataset.seq) > Number(message.seq));
-    if (after) this.messagesEl.insertBefore(item, after);
-    else this.messagesEl.append(item);
+    const after = Array.from(this.listEl.children).find((li) => Number(li.dataset.seq) > Number(message.seq));
+    if (after) this.listEl.insertBefore(item, after);
+    else this.listEl.append(item);
     if (message.from === "youth" || message.from === "bot") this.setTyping(message.from, false);
     if (scroll) this.scrollToEnd();
   }
@@ -401,7 +406,7 @@ export class ChatPanel {
     if (this.ended) return;
     this.ended = true;
     this.el.classList.add("is-ended");
-    this.messagesEl.append(h("li", { class: "msg msg-system msg-ended" }, h("p", { class: "text", text: reasonText })));
+    this.listEl.append(h("li", { class: "msg msg-system msg-ended" }, h("p", { class: "text", text: reasonText })));
     this.scrollToEnd();
     this.setTyping("youth", false);
     this.stopTyping();
