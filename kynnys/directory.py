@@ -65,6 +65,24 @@ _KNOWN_KEYS = {
 _ALWAYS_OPEN = {"fi": "avoinna aina (24/7)", "sv": "öppet dygnet runt (24/7)", "en": "open 24/7"}
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2026-02-30) as text, so it is reported, not fatal."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong in an editor-owned data file."""
@@ -169,7 +187,7 @@ def load_directory(path: Path | None = None) -> Directory:
     problems = validate_directory(path)
     if problems:
         raise DirectoryError(problems)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     return Directory([_service(entry) for entry in data["services"]])
 
 
@@ -229,7 +247,7 @@ def read_yaml_with_lines(path: Path) -> tuple[Any, yaml.Node | None, list[Proble
         return None, None, [Problem(name, 0, f"cannot read the file: {exc}")]
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0

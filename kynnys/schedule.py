@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from kynnys.directory import Problem, key_lines, read_yaml_with_lines
+from kynnys.directory import Problem, key_lines, load_yaml, read_yaml_with_lines
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "hours.yml"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -271,7 +271,7 @@ def load_schedule(path: Path | None = None) -> ChatSchedule:
     problems = validate_schedule(path)
     if problems:
         raise ScheduleError(problems)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = load_yaml(path.read_text(encoding="utf-8"))
     weekly = {
         DAYS.index(day): tuple(sorted((_must(parse_period(p)) for p in periods or []), key=_start))
         for day, periods in (data.get("weekly") or {}).items()
