@@ -1,0 +1,223 @@
+"""The crisis guard: a lexicon matcher that flags messages that may mean danger.
+
+It never depends on the ML model. Missing a crisis is worse than a false alarm, so
+negated or hedged mentions ("en mä oikeesti haluu kuolla mut…") count as hits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from kynnys.crisis.fuzzy import DeletionIndex
+from kynnys.crisis.lexicon import Entry, Group, Lexicon, Pattern, load_lexicon
+from kynnys.crisis.normalize import Token, normalized_text, tokenize
+
+_CACHE_LIMIT = 100_000
+_MAX_COMBINATIONS = 512
+
+
+@dataclass(frozen=True)
+class CrisisHit:
+    category: str  # suicidal, self_harm, overdose, violence_now, sexual_violence, friend_in_danger
+    term: str  # the words of the message that matched
+    rule_id: str  # the lexicon entry id
+
+
+# (entry index, group index or -1 for the entry's `unless` list, is the pattern a `!` exclusion)
+_Use = tuple[int, int, bool]
+
+
+class CrisisGuard:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self.entries = lexicon.entries
+        rank = {category: position for position, category in enumerate(lexicon.category_priority)}
+        self._order = sorted(
+            range(len(self.entries)),
+            key=lambda index: (rank.get(self.entries[index].category, len(rank)), index),
+        )
+        self._atom_ids: dict[Pattern, int] = {}
+        self._uses: list[list[_Use]] = []
+        for entry_index, entry in enumerate(self.entries):
+            for group_index, group in enumerate(entry.groups):
+                self._register(group, entry_index, group_index)
+            if entry.unless is not None:
+                self._register(entry.unless, entry_index, -1)
+        self._build_indexes()
+        self._cache: dict[str, frozenset[int]] = {}
+        self._regex_entries = [index for index in self._order if self.entries[index].regex]
+
+    @classmethod
+    def from_file(cls, path: Path | None = None) -> CrisisGuard:
+        return cls(load_lexicon(path))
+
+    # ---- public API -------------------------------------------------------------------
+
+    def check(self, text: str) -> CrisisHit | None:
+        """The most urgent hit in the message, or None when nothing matched."""
+        hits = self._hits(text, stop_at_first=True)
+        return hits[0] if hits else None
+
+    def check_all(self, text: str) -> list[CrisisHit]:
+        """Every entry that matched, most urgent first (for tests and evaluation)."""
+        return self._hits(text, stop_at_first=False)
+
+    def matches(self, rule_id: str, text: str) -> bool:
+        return any(hit.rule_id == rule_id for hit in self.check_all(text))
+
+    # ---- index building ---------------------------------------------------------------
+
+    def _register(self, group: Group, entry_index: int, group_index: int) -> None:
+        for negative, patterns in ((False, group.positives), (True, group.negatives)):
+            for pattern in patterns:
+                atom = self._atom_ids.setdefault(pattern, len(self._atom_ids))
+                if atom == len(self._uses):
+                    self._uses.append([])
+                self._uses[atom].append((entry_index, group_index, negative))
+
+    def _build_indexes(self) -> None:
+        self._exact: dict[str, list[int]] = defaultdict(list)
+        self._prefix: dict[str, list[int]] = defaultdict(list)
+        self._fuzzy_exact = DeletionIndex()
+        self._fuzzy_prefix = DeletionIndex()
+        self._fuzzy_atoms: dict[tuple[str, bool], list[int]] = defaultdict(list)
+        for pattern, atom in self._atom_ids.items():
+            (self._prefix if pattern.prefix else self._exact)[pattern.text].append(atom)
+            if pattern.fuzzy:
+                (self._fuzzy_prefix if pattern.prefix else self._fuzzy_exact).add(pattern.text)
+                self._fuzzy_atoms[(pattern.text, pattern.prefix)].append(atom)
+        self._prefix_lengths = sorted({len(text) for text in self._prefix})
+        self._fuzzy_prefix_lengths = sorted(
+            {length + delta for length in self._fuzzy_prefix.lengths for delta in (-1, 0, 1)}
+        )
+        self._fuzzy_min = min(
+            (len(p.text) for p in self._atom_ids if p.fuzzy), default=1_000_000
+        )
+
+    # ---- matching ---------------------------------------------------------------------
+
+    def _atoms_of_form(self, form: str) -> frozenset[int]:
+        cached = self._cache.get(form)
+        if cached is not None:
+            return cached
+        atoms: set[int] = set(self._exact.get(form, ()))
+        for length in self._prefix_lengths:
+            if length > len(form):
+                break
+            found = self._prefix.get(form[:length])
+            if found:
+                atoms.update(found)
+        if not atoms and len(form) >= self._fuzzy_min - 1 and len(form) >= 6:
+            self._add_fuzzy(form, atoms)
+        result = frozenset(atoms)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[form] = result
+        return result
+
+    def _add_fuzzy(self, form: str, atoms: set[int]) -> None:
+        # The first letter must agree: typos at the start of a word are rare, and this keeps
+        # "tuolla" (there) from matching "kuolla".
+        for word in self._fuzzy_exact.lookup(form) if self._fuzzy_exact else ():
+            if word[0] == form[0]:
+                atoms.update(self._fuzzy_atoms[(word, False)])
+        if not self._fuzzy_prefix:
+            return
+        for length in self._fuzzy_prefix_lengths:
+            if length > len(form):
+                break
+            for stem in self._fuzzy_prefix.lookup(form[:length]):
+                if abs(len(stem) - length) <= 1 and stem[0] == form[0]:
+                    atoms.update(self._fuzzy_atoms[(stem, True)])
+
+    def _hits(self, text: str, stop_at_first: bool) -> list[CrisisHit]:
+        tokens = tokenize(text)
+        # positions[entry][group] -> token positions satisfying that group
+        positions: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for position, token in enumerate(tokens):
+            atoms: set[int] = set()
+            for form in token.forms:
+                atoms.update(self._atoms_of_form(form))
+            if not atoms:
+                continue
+            state: dict[tuple[int, int], bool] = {}
+            for atom in atoms:
+                for entry_index, group_index, negative in self._uses[atom]:
+                    key = (entry_index, group_index)
+                    if negative:
+                        state[key] = False
+                    elif key not in state:
+                        state[key] = True
+            for (entry_index, group_index), ok in state.items():
+                if ok:
+                    positions[entry_index][group_index].append(position)
+
+        hits: list[CrisisHit] = []
+        normalized: str | None = None
+        for entry_index in self._order:
+            entry = self.entries[entry_index]
+            hit: CrisisHit | None = None
+            if entry.regex is not None:
+                if normalized is None:
+                    normalized = normalized_text(tokens)
+                found = entry.regex.search(normalized)
+                if found:
+                    hit = CrisisHit(entry.category, found.group(0), entry.id)
+            elif entry_index in positions:
+                span = _find_span(entry, positions[entry_index])
+                if span is not None:
+                    term = " ".join(tokens[p].raw for p in span)
+                    hit = CrisisHit(entry.category, term, entry.id)
+            if hit is not None:
+                hits.append(hit)
+                if stop_at_first:
+                    break
+        return hits
+
+
+def _find_span(entry: Entry, by_group: dict[int, list[int]]) -> list[int] | None:
+    """Distinct token positions, one per group, within the entry's window and not next to
+    an `unless` word; None when there is no such choice."""
+    group_count = len(entry.groups)
+    if any(group not in by_group for group in range(group_count)):
+        return None
+    unless_positions = by_group.get(-1, [])
+    starts = sorted({p for group in range(group_count) for p in by_group[group]})
+    for low in starts:
+        high_limit = low + entry.window
+        choices = [
+            [p for p in by_group[group] if low <= p <= high_limit] for group in range(group_count)
+        ]
+        if not all(choices):
+            continue
+        for combination in itertools.islice(itertools.product(*choices), _MAX_COMBINATIONS):
+            if len(set(combination)) != group_count:
+                continue
+            first, last = min(combination), max(combination)
+            if any(
+                first - entry.unless_window <= p <= last + entry.unless_window
+                for p in unless_positions
+            ):
+                continue
+            return sorted(combination)
+    return None
+
+
+_guard: CrisisGuard | None = None
+_guard_lock = threading.Lock()
+
+
+def get_guard(reload: bool = False) -> CrisisGuard:
+    """The guard built from data/crisis/lexicon.yml, loaded once; reload=True re-reads it."""
+    global _guard
+    with _guard_lock:
+        if _guard is None or reload:
+            _guard = CrisisGuard.from_file()
+        return _guard
+
+
+__all__ = ["CrisisGuard", "CrisisHit", "Token", "get_guard"]

@@ -1,0 +1,204 @@
+"""Reads data/crisis/lexicon.yml into rule objects (see the comments in that file)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kynnys.crisis.normalize import fold, strip_accents
+
+DEFAULT_LEXICON = Path(__file__).resolve().parents[2] / "data" / "crisis" / "lexicon.yml"
+CATEGORIES = (
+    "suicidal",
+    "self_harm",
+    "overdose",
+    "violence_now",
+    "sexual_violence",
+    "friend_in_danger",
+)
+_PATTERN_TEXT = re.compile(r"^[^\W_]+$")
+
+
+class LexiconError(ValueError):
+    """The lexicon file is broken; the message names the entry and the problem."""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One word pattern: `stem*` matches words starting with stem, `word` the word exactly."""
+
+    text: str
+    prefix: bool
+    fuzzy: bool
+
+
+@dataclass(frozen=True)
+class Group:
+    """A token satisfies the group when it matches a positive pattern and no `!` pattern."""
+
+    positives: tuple[Pattern, ...]
+    negatives: tuple[Pattern, ...] = ()
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    category: str
+    language: str
+    groups: tuple[Group, ...] = ()
+    regex: re.Pattern[str] | None = None
+    window: int = 5
+    unless: Group | None = None
+    unless_window: int = 2
+    examples: tuple[str, ...] = ()
+    not_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    entries: tuple[Entry, ...]
+    category_priority: tuple[str, ...]
+    not_crisis: tuple[str, ...] = field(default=())
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    source = path or DEFAULT_LEXICON
+    with open(source, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    return parse_lexicon(document)
+
+
+def parse_lexicon(document: Any) -> Lexicon:
+    if not isinstance(document, dict) or "entries" not in document:
+        raise LexiconError("the lexicon must be a mapping with an 'entries' list")
+    settings = document.get("settings") or {}
+    fuzzy_min = int(settings.get("fuzzy_min_length", 6))
+    fuzzy_min_prefix = int(settings.get("fuzzy_min_length_prefix", fuzzy_min + 1))
+    default_window = int(settings.get("window", 5))
+    default_unless_window = int(settings.get("unless_window", 2))
+    priority = tuple(settings.get("category_priority") or CATEGORIES)
+    for category in priority:
+        if category not in CATEGORIES:
+            raise LexiconError(f"settings.category_priority: unknown category {category!r}")
+    lists = {str(name): value for name, value in (document.get("lists") or {}).items()}
+
+    entries: list[Entry] = []
+    seen: set[str] = set()
+    for position, raw in enumerate(document["entries"] or []):
+        entry = _parse_entry(
+            raw, position, lists, (fuzzy_min, fuzzy_min_prefix), default_window, default_unless_window
+        )
+        if entry.id in seen:
+            raise LexiconError(f"entry {entry.id}: the id is used twice")
+        seen.add(entry.id)
+        entries.append(entry)
+    not_crisis = tuple(str(text) for text in document.get("not_crisis") or ())
+    return Lexicon(entries=tuple(entries), category_priority=priority, not_crisis=not_crisis)
+
+
+def _parse_entry(
+    raw: Any,
+    position: int,
+    lists: dict[str, Any],
+    fuzzy_min: tuple[int, int],
+    default_window: int,
+    default_unless_window: int,
+) -> Entry:
+    if not isinstance(raw, dict) or not raw.get("id"):
+        raise LexiconError(f"entry number {position + 1}: every entry needs an 'id'")
+    entry_id = str(raw["id"])
+    where = f"entry {entry_id}"
+    category = raw.get("category")
+    if category not in CATEGORIES:
+        raise LexiconError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+    fuzzy = bool(raw.get("fuzzy", True))
+    kinds = [key for key in ("all", "any", "regex") if key in raw]
+    if len(kinds) != 1:
+        raise LexiconError(f"{where}: give exactly one of 'all', 'any' or 'regex'")
+    groups: tuple[Group, ...] = ()
+    regex = None
+    if "regex" in raw:
+        try:
+            regex = re.compile(strip_accents(str(raw["regex"])))
+        except re.error as error:
+            raise LexiconError(f"{where}: regex does not compile: {error}") from error
+    else:
+        raw_groups = [raw["any"]] if "any" in raw else raw["all"]
+        if not isinstance(raw_groups, list) or not raw_groups:
+            raise LexiconError(f"{where}: 'all' must be a list of word lists")
+        groups = tuple(
+            _parse_group(words, lists, fuzzy_min if fuzzy else (0, 0), where) for words in raw_groups
+        )
+    unless = None
+    if raw.get("unless"):
+        unless = _parse_group(raw["unless"], lists, (0, 0), where)
+    examples = tuple(str(text) for text in raw.get("examples") or ())
+    if not examples:
+        raise LexiconError(f"{where}: add at least one example that the entry must match")
+    return Entry(
+        id=entry_id,
+        category=str(category),
+        language=str(raw.get("lang", "")),
+        groups=groups,
+        regex=regex,
+        window=int(raw.get("window", default_window)),
+        unless=unless,
+        unless_window=int(raw.get("unless_window", default_unless_window)),
+        examples=examples,
+        not_examples=tuple(str(text) for text in raw.get("not_examples") or ()),
+    )
+
+
+def _parse_group(
+    words: Any, lists: dict[str, Any], fuzzy_min: tuple[int, int], where: str
+) -> Group:
+    if isinstance(words, str):
+        words = [words]
+    if not isinstance(words, list) or not words:
+        raise LexiconError(f"{where}: a word list must be a non-empty list")
+    positives: list[Pattern] = []
+    negatives: list[Pattern] = []
+    for word in _expand(words, lists, where, depth=0):
+        negative = word.startswith("!")
+        pattern = _parse_pattern(word[1:] if negative else word, (0, 0) if negative else fuzzy_min, where)
+        (negatives if negative else positives).append(pattern)
+    if not positives:
+        raise LexiconError(f"{where}: a word list needs at least one word that is not '!'")
+    return Group(positives=tuple(dict.fromkeys(positives)), negatives=tuple(dict.fromkeys(negatives)))
+
+
+def _expand(words: list[Any], lists: dict[str, Any], where: str, depth: int) -> list[str]:
+    if depth > 5:
+        raise LexiconError(f"{where}: lists refer to each other in a loop")
+    expanded: list[str] = []
+    for word in words:
+        if not isinstance(word, str):
+            raise LexiconError(
+                f"{where}: {word!r} is not text; put quotes around words such as 'no', 'on',"
+                " 'off', 'yes' or numbers"
+            )
+        text = word.strip()
+        if text.startswith("$"):
+            name = text[1:]
+            if name not in lists:
+                raise LexiconError(f"{where}: unknown list ${name} (define it under 'lists:')")
+            expanded.extend(_expand(list(lists[name]), lists, where, depth + 1))
+        else:
+            expanded.append(text)
+    return expanded
+
+
+def _parse_pattern(word: str, fuzzy_min: tuple[int, int], where: str) -> Pattern:
+    prefix = word.endswith("*")
+    text = fold(word[:-1] if prefix else word)
+    if not _PATTERN_TEXT.match(text):
+        raise LexiconError(
+            f"{where}: {word!r} is not a single word (letters/digits, optional * at the end);"
+            " put multi-word phrases into separate word lists under 'all:'"
+        )
+    minimum = fuzzy_min[1] if prefix else fuzzy_min[0]
+    return Pattern(text=text, prefix=prefix, fuzzy=bool(minimum) and len(text) >= minimum)
