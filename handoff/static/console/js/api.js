@@ -12,6 +12,13 @@ export class ApiError extends Error {
   }
 }
 
+let onUnauthenticated = null;
+
+/** Called when a request answers 401 unauthenticated (the session expired or was ended). */
+export function setUnauthenticatedHandler(handler) {
+  onUnauthenticated = handler;
+}
+
 export function setCsrfToken(token) {
   if (token) csrfToken = token;
 }
@@ -39,7 +46,12 @@ async function request(method, path, body) {
       data = {};
     }
   }
-  if (!response.ok) throw new ApiError(response.status, data.error, data.message, data);
+  if (!response.ok) {
+    if (response.status === 401 && data.error === "unauthenticated" && onUnauthenticated && path !== "/me") {
+      onUnauthenticated();
+    }
+    throw new ApiError(response.status, data.error, data.message, data);
+  }
   if (data && typeof data === "object" && typeof data.csrf_token === "string") setCsrfToken(data.csrf_token);
   return data;
 }

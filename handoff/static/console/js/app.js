@@ -1,5 +1,5 @@
 // Console entry point: login, shift, queue, chats, watch mode, supervisor views. No page reloads.
-import { $, $all } from "./dom.js";
+import { $, $all, clear } from "./dom.js";
 import { t, lang, setLang, applyI18n, setTopicLabels, categoryLabel } from "./i18n.js";
 import * as api from "./api.js";
 import { announce, status, showCrisisBanner, removeCrisisBanner } from "./announce.js";
@@ -43,6 +43,9 @@ function errorText(err) {
 
 async function showLogin() {
   stopApp();
+  clear($("#crisis-banners"));
+  state.offer = null;
+  state.queue = [];
   $("#app-view").hidden = true;
   $("#session-bar").hidden = true;
   $("#login-view").hidden = false;
@@ -623,8 +626,18 @@ function relabelAll() {
 
 // ---------------------------------------------------------------- boot
 
+async function sessionEnded() {
+  if (!state.me) return;
+  for (const panel of state.chats.values()) panel.destroy();
+  state.chats.clear();
+  state.me = null;
+  await showLogin();
+  $("#login-error").textContent = t("error.unauthenticated");
+}
+
 async function boot() {
   setLang(lang());
+  api.setUnauthenticatedHandler(sessionEnded);
   $("#lang-toggle").addEventListener("click", () => {
     setLang(lang() === "fi" ? "en" : "fi");
     if (state.me) relabelAll();

@@ -24,7 +24,7 @@ export function senderLabel(message, myAlias) {
 }
 
 /** Render one message as a list item. Text is always set as text, links only http(s). */
-export function renderMessage(message, myAlias) {
+export function renderMessage(message, myAlias, code = "") {
   const from = ["youth", "bot", "volunteer", "system"].includes(message.from) ? message.from : "system";
   const item = h("li", {
     class: `msg msg-${from}${message.risk ? " is-risk" : ""}`,
@@ -34,7 +34,10 @@ export function renderMessage(message, myAlias) {
   if (message.risk) {
     head.append(h("span", { class: "risk-mark", role: "img", "aria-label": t("msg.riskLabel"), text: `⚠ ${t("msg.risk")}` }));
   }
-  head.append(h("span", { text: senderLabel(message, myAlias) }), h("span", { class: "time", text: clock(message.ts) }));
+  head.append(h("span", { text: senderLabel(message, myAlias) }));
+  // Screen readers hear which chat a message belongs to when several are open.
+  if (code && from === "youth") head.append(h("span", { class: "sr-only", text: ` ${code}` }));
+  head.append(h("span", { class: "time", text: clock(message.ts) }));
   item.append(head, h("p", { class: "text", text: message.text || "" }));
   const links = (message.links || []).filter((link) => safeUrl(link.url));
   if (links.length) {
@@ -335,7 +338,7 @@ export class ChatPanel {
       this.seqs.add(message.seq);
     }
     const me = this.ctx.me();
-    const item = renderMessage(message, me ? me.alias : null);
+    const item = renderMessage(message, me ? me.alias : null, conversationCode(this.id));
     // Keep order by seq even when frames arrive out of order.
     const after = Array.from(this.listEl.children).find((li) => Number(li.dataset.seq) > Number(message.seq));
     if (after) this.listEl.insertBefore(item, after);
