@@ -535,7 +535,7 @@ button{cursor:pointer}
       if (buttons.length && from !== "youth") {
         this.clearReplies();
         li.append(h("div", { class: "replies", role: "group", "aria-label": this.t.replies },
-          ...buttons.map((b) => h("button", { type: "button",
+          ...buttons.map((b) => h("button", { type: "button", "data-payload": b.payload ? String(b.payload) : null,
             onclick: () => this.sendText(String(b.title), b.payload ? String(b.payload) : null) }, String(b.title)))));
       } else if (from === "youth") {
         this.clearReplies();
