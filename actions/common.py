@@ -17,7 +17,7 @@ from kynnys.schedule import ChatSchedule, load_schedule
 logger = logging.getLogger(__name__)
 
 CONVERSATION_TOPICS = tuple(t for t in TOPICS if t != "crisis")
-MAX_NATIONAL = 5
+MAX_NATIONAL = 6
 
 
 def now() -> dt.datetime:
@@ -106,6 +106,8 @@ def send_services(
 def guidance_services(topic: str | None, county: str | None) -> tuple[list[Service], list[Service]]:
     """(national, regional) services for the topic; general ones when the topic is unknown."""
     found = directory().for_topic(topic or "share_news", county)
-    national = [s for s in found if s.is_national][:MAX_NATIONAL]
+    # services made for this topic first; the emergency-type ones (crisis lines) after them
+    national = sorted((s for s in found if s.is_national), key=lambda s: "crisis" in s.topics)
+    national = national[:MAX_NATIONAL]
     regional = [s for s in found if not s.is_national]
     return national, regional
