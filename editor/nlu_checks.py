@@ -34,14 +34,13 @@ def check_duplicates(examples: list[Example]) -> list[Problem]:
         intents = sorted({e.intent for e in same})
         if len(intents) < 2:
             continue
-        first = same[0]
-        for other in same[1:]:
-            if other.intent == first.intent:
-                continue
+        for example in same:
+            others = [o for o in same if o.intent != example.intent]
+            where = ", ".join(f"'{o.intent}' ({o.file.name} line {o.line})" for o in others)
             problems.append(Problem(
-                str(other.file), other.line,
-                f"the example '{other.plain}' is under intent '{other.intent}' and also under "
-                f"'{first.intent}' ({first.file.name} line {first.line})",
+                str(example.file), example.line,
+                f"the example '{example.plain}' is under intent '{example.intent}' and also "
+                f"under {where}",
                 "the bot cannot learn two meanings for one sentence: keep it under the intent "
                 "it really means and delete the other line",
             ))
