@@ -18,3 +18,10 @@ train: setup
 lint:
 	.venv-gw/bin/ruff check .
 	.venv-gw/bin/mypy handoff kynnys
+
+# Content editors: check all editor data in plain words; train and evaluate against the held-out set.
+check:
+	PYTHONPATH=. .venv-bot/bin/python -m editor.check
+
+eval:
+	PYTHONPATH=. .venv-bot/bin/python -m editor.evaluate
