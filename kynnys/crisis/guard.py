@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kynnys.crisis.fuzzy import DeletionIndex
 from kynnys.crisis.lexicon import Entry, Group, Lexicon, Pattern, load_lexicon
-from kynnys.crisis.normalize import Token, normalized_text, tokenize
+from kynnys.crisis.normalize import normalized_text, tokenize
 
 _CACHE_LIMIT = 100_000
 _MAX_COMBINATIONS = 512
@@ -29,6 +29,7 @@ class CrisisHit:
 
 # (entry index, group index or -1 for the entry's `unless` list, is the pattern a `!` exclusion)
 _Use = tuple[int, int, bool]
+_Key = tuple[int, int]  # (entry index, group index or -1)
 
 
 class CrisisGuard:
@@ -48,7 +49,7 @@ class CrisisGuard:
             if entry.unless is not None:
                 self._register(entry.unless, entry_index, -1)
         self._build_indexes()
-        self._cache: dict[str, frozenset[int]] = {}
+        self._cache: dict[str, tuple[_Key, ...]] = {}
         self._regex_entries = [index for index in self._order if self.entries[index].regex]
 
     @classmethod
@@ -94,13 +95,16 @@ class CrisisGuard:
         self._fuzzy_prefix_lengths = sorted(
             {length + delta for length in self._fuzzy_prefix.lengths for delta in (-1, 0, 1)}
         )
-        self._fuzzy_min = min(
-            (len(p.text) for p in self._atom_ids if p.fuzzy), default=1_000_000
+        # Only words of 6+ letters are typo-corrected (a stem of 7 may match a 6-letter prefix).
+        self._fuzzy_min = max(
+            6, min((len(p.text) - 1 for p in self._atom_ids if p.fuzzy), default=1_000_000)
         )
 
     # ---- matching ---------------------------------------------------------------------
 
-    def _atoms_of_form(self, form: str) -> frozenset[int]:
+    def _keys_of_form(self, form: str) -> tuple[_Key, ...]:
+        """(entry, group) pairs this word satisfies: it matches a positive pattern of the
+        group and none of its `!` patterns. Group -1 is the entry's `unless` list. Cached."""
         cached = self._cache.get(form)
         if cached is not None:
             return cached
@@ -111,9 +115,17 @@ class CrisisGuard:
             found = self._prefix.get(form[:length])
             if found:
                 atoms.update(found)
-        if not atoms and len(form) >= self._fuzzy_min - 1 and len(form) >= 6:
+        if not atoms and len(form) >= self._fuzzy_min:
             self._add_fuzzy(form, atoms)
-        result = frozenset(atoms)
+        state: dict[_Key, bool] = {}
+        for atom in atoms:
+            for entry_index, group_index, negative in self._uses[atom]:
+                key = (entry_index, group_index)
+                if negative:
+                    state[key] = False
+                elif key not in state:
+                    state[key] = True
+        result = tuple(key for key, ok in state.items() if ok)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[form] = result
@@ -136,25 +148,20 @@ class CrisisGuard:
 
     def _hits(self, text: str, stop_at_first: bool) -> list[CrisisHit]:
         tokens = tokenize(text)
-        # positions[entry][group] -> token positions satisfying that group
-        positions: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for position, token in enumerate(tokens):
-            atoms: set[int] = set()
-            for form in token.forms:
-                atoms.update(self._atoms_of_form(form))
-            if not atoms:
-                continue
-            state: dict[tuple[int, int], bool] = {}
-            for atom in atoms:
-                for entry_index, group_index, negative in self._uses[atom]:
-                    key = (entry_index, group_index)
-                    if negative:
-                        state[key] = False
-                    elif key not in state:
-                        state[key] = True
-            for (entry_index, group_index), ok in state.items():
-                if ok:
-                    positions[entry_index][group_index].append(position)
+        # positions[(entry, group)] -> token positions satisfying that group
+        positions: dict[_Key, list[int]] = {}
+        keys_of_form = self._keys_of_form
+        for position, forms in enumerate(tokens.forms):
+            keys = keys_of_form(forms[0])
+            if len(forms) > 1:
+                keys = tuple(set(keys).union(*(keys_of_form(form) for form in forms[1:])))
+            for key in keys:
+                found = positions.get(key)
+                if found is None:
+                    positions[key] = [position]
+                else:
+                    found.append(position)
+        candidates = {entry_index for entry_index, _ in positions}
 
         hits: list[CrisisHit] = []
         normalized: str | None = None
@@ -162,15 +169,17 @@ class CrisisGuard:
             entry = self.entries[entry_index]
             hit: CrisisHit | None = None
             if entry.regex is not None:
+                if entry.needs and not any(text in tokens.folded for text in entry.needs):
+                    continue
                 if normalized is None:
                     normalized = normalized_text(tokens)
                 found = entry.regex.search(normalized)
                 if found:
                     hit = CrisisHit(entry.category, found.group(0), entry.id)
-            elif entry_index in positions:
-                span = _find_span(entry, positions[entry_index])
+            elif entry_index in candidates:
+                span = _find_span(entry, entry_index, positions)
                 if span is not None:
-                    term = " ".join(tokens[p].raw for p in span)
+                    term = " ".join(tokens.raw(p) for p in span)
                     hit = CrisisHit(entry.category, term, entry.id)
             if hit is not None:
                 hits.append(hit)
@@ -179,19 +188,23 @@ class CrisisGuard:
         return hits
 
 
-def _find_span(entry: Entry, by_group: dict[int, list[int]]) -> list[int] | None:
+def _find_span(
+    entry: Entry, entry_index: int, positions: dict[_Key, list[int]]
+) -> list[int] | None:
     """Distinct token positions, one per group, within the entry's window and not next to
     an `unless` word; None when there is no such choice."""
     group_count = len(entry.groups)
-    if any(group not in by_group for group in range(group_count)):
-        return None
-    unless_positions = by_group.get(-1, [])
-    starts = sorted({p for group in range(group_count) for p in by_group[group]})
+    by_group: list[list[int]] = []
+    for group in range(group_count):
+        found = positions.get((entry_index, group))
+        if found is None:
+            return None
+        by_group.append(found)
+    unless_positions = positions.get((entry_index, -1), [])
+    starts = sorted({p for found in by_group for p in found})
     for low in starts:
         high_limit = low + entry.window
-        choices = [
-            [p for p in by_group[group] if low <= p <= high_limit] for group in range(group_count)
-        ]
+        choices = [[p for p in found if low <= p <= high_limit] for found in by_group]
         if not all(choices):
             continue
         for combination in itertools.islice(itertools.product(*choices), _MAX_COMBINATIONS):
@@ -220,4 +233,4 @@ def get_guard(reload: bool = False) -> CrisisGuard:
         return _guard
 
 
-__all__ = ["CrisisGuard", "CrisisHit", "Token", "get_guard"]
+__all__ = ["CrisisGuard", "CrisisHit", "get_guard"]

@@ -51,6 +51,7 @@ class Entry:
     language: str
     groups: tuple[Group, ...] = ()
     regex: re.Pattern[str] | None = None
+    needs: tuple[str, ...] = ()  # regex entries: only tried when one of these is in the text
     window: int = 5
     unless: Group | None = None
     unless_window: int = 2
@@ -145,6 +146,7 @@ def _parse_entry(
         language=str(raw.get("lang", "")),
         groups=groups,
         regex=regex,
+        needs=tuple(fold(str(text)) for text in raw.get("needs") or ()),
         window=int(raw.get("window", default_window)),
         unless=unless,
         unless_window=int(raw.get("unless_window", default_unless_window)),
