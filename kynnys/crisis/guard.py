@@ -173,9 +173,9 @@ class CrisisGuard:
                     continue
                 if normalized is None:
                     normalized = normalized_text(tokens)
-                found = entry.regex.search(normalized)
-                if found:
-                    hit = CrisisHit(entry.category, found.group(0), entry.id)
+                matched = entry.regex.search(normalized)
+                if matched:
+                    hit = CrisisHit(entry.category, matched.group(0), entry.id)
             elif entry_index in candidates:
                 span = _find_span(entry, entry_index, positions)
                 if span is not None:

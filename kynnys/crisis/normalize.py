@@ -114,6 +114,7 @@ def tokenize(text: str) -> Tokens:
     if len(folded) != len(prepared):  # cannot happen with the 1:1 tables; be safe anyway
         prepared = folded
     words = _TOKEN.findall(folded)
+    forms: list[tuple[str, ...]]
     if _RUN3.search(folded) is None:
         forms = [(word,) for word in words]
     else:
