@@ -361,6 +361,11 @@ def _accept(surface: str, form: _Form, words: list[re.Match[str]], i: int, j: in
 
 def _lookup(phrase: str) -> list[tuple[_Form, str]]:
     index, _ = _index()
+    head, colon, suffix = phrase.rpartition(":")
+    if colon and head and suffix.isalpha() and len(suffix) <= 4:  # "Koski Tl:ssä", "Hki:ssa"
+        found = index.get(head, [])
+        return [(_Form(form.name, "in" if suffix else form.kind), surface)
+                for form, surface in found]
     for candidate in _strip_clitic(phrase):
         if candidate in index:
             return index[candidate]
