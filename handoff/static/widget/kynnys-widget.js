@@ -148,6 +148,13 @@
     return null;
   }
 
+  /** Link buttons from the bot: http(s) as above, or a phone number (tel:+358 9 123) so that a
+   * crisis line can be called with one tap. Nothing else. */
+  function safeLinkUrl(raw) {
+    if (typeof raw === "string" && /^tel:\+?[0-9][0-9 -]{1,24}$/.test(raw.trim())) return raw.trim().replace(/ /g, "");
+    return safeHttpUrl(raw);
+  }
+
   function uuid() {
     if (crypto.randomUUID) return crypto.randomUUID();
     const b = crypto.getRandomValues(new Uint8Array(16));
@@ -503,6 +510,7 @@ button{cursor:pointer}
     }
 
     link(title, href) {
+      if (href.startsWith("tel:")) return h("a", { href }, String(title));
       return h("a", { href, target: "_blank", rel: "noopener noreferrer nofollow", referrerpolicy: "no-referrer" },
         String(title), h("span", { class: "sr-only", text: " " + this.t.newTab }));
     }
@@ -525,7 +533,7 @@ button{cursor:pointer}
       if (typeof m.seq === "number") li.dataset.seq = String(m.seq);
       if (m.client_id) li.dataset.clientId = String(m.client_id);
       const links = Array.isArray(m.links) ? m.links : [];
-      const safeLinks = links.map((l) => [l && l.title ? String(l.title) : "", safeHttpUrl(l && l.url)])
+      const safeLinks = links.map((l) => [l && l.title ? String(l.title) : "", safeLinkUrl(l && l.url)])
         .filter(([, u]) => u);
       if (safeLinks.length) {
         li.append(h("ul", { class: "links", "aria-label": this.t.links },
