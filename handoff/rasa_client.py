@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,12 +76,50 @@ def map_reply(reply: dict[str, Any]) -> list[BotOutput]:
     return outputs
 
 
+class SwapGate:
+    """Holds new bot calls while a new model is loaded into Rasa (handoff/editor/swap.py).
+
+    Rasa 3.6 loads a model synchronously inside `PUT /model`, so it answers nothing meanwhile;
+    messages wait here instead of timing out against Rasa, and none is lost."""
+
+    def __init__(self) -> None:
+        self._open = asyncio.Event()
+        self._open.set()
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def passage(self) -> AsyncIterator[None]:
+        await self._open.wait()
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.set()
+
+    @contextlib.asynccontextmanager
+    async def closed(self, drain_seconds: float = 30.0) -> AsyncIterator[None]:
+        """Stop new calls, wait (bounded) for calls in flight, run the body, open again."""
+        self._open.clear()
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), drain_seconds)
+            yield
+        finally:
+            self._open.set()
+
+
 class RasaClient:
     def __init__(self, base_url: str, token: str, timeout_seconds: float) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
         self._session: aiohttp.ClientSession | None = None
+        self.swap_gate = SwapGate()
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -86,6 +127,10 @@ class RasaClient:
         return self._session
 
     async def send(self, sender: str, message: str, metadata: dict[str, Any] | None = None) -> list[BotOutput]:
+        async with self.swap_gate.passage():  # waits while the editor swaps the model
+            return await self._send(sender, message, metadata)
+
+    async def _send(self, sender: str, message: str, metadata: dict[str, Any] | None) -> list[BotOutput]:
         body = {"sender": sender, "message": message, "metadata": metadata or {}}
         try:
             async with self._http().post(f"{self.base_url}/webhooks/rest/webhook", json=body) as resp:
