@@ -23,7 +23,7 @@
 
   const STRINGS = {
     fi: {
-      launcher: "Juttele", title: "Kynnys – juttele nimettömästi", minimize: "Pienennä chat",
+      launcher: "Juttele", unread: (n) => `${n} uutta viestiä`, title: "Kynnys – juttele nimettömästi", minimize: "Pienennä chat",
       exit: "Poistu", exitLabel: "Poistu nopeasti (Esc kahdesti)",
       escHint: "Paina Esc uudelleen, niin poistut sivulta nopeasti.",
       input: "Kirjoita viesti", placeholder: "Kirjoita tähän…", send: "Lähetä", log: "Keskustelu",
@@ -51,7 +51,7 @@
       escShort: "Esc ×2 = poistu nopeasti",
     },
     sv: {
-      launcher: "Chatta", title: "Kynnys – chatta anonymt", minimize: "Minimera chatten",
+      launcher: "Chatta", unread: (n) => `${n} nya meddelanden`, title: "Kynnys – chatta anonymt", minimize: "Minimera chatten",
       exit: "Lämna", exitLabel: "Lämna snabbt (Esc två gånger)",
       escHint: "Tryck Esc en gång till så lämnar du sidan snabbt.",
       input: "Skriv ett meddelande", placeholder: "Skriv här…", send: "Skicka", log: "Samtal",
@@ -79,7 +79,7 @@
       escShort: "Esc ×2 = lämna snabbt",
     },
     en: {
-      launcher: "Chat", title: "Kynnys – chat anonymously", minimize: "Minimise chat",
+      launcher: "Chat", unread: (n) => `${n} new messages`, title: "Kynnys – chat anonymously", minimize: "Minimise chat",
       exit: "Exit", exitLabel: "Quick exit (Esc twice)",
       escHint: "Press Esc again to leave this page quickly.",
       input: "Write a message", placeholder: "Write here…", send: "Send", log: "Conversation",
@@ -209,14 +209,17 @@
   const CSS_TEXT = `
 :host{all:initial;--accent:${DEFAULT_ACCENT}}
 *,*::before,*::after{box-sizing:border-box}
-.launcher,.panel,.sr-only{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;font-style:normal;font-weight:400;letter-spacing:normal;word-spacing:normal;text-transform:none;text-align:left;text-indent:0;text-shadow:none;visibility:visible;white-space:normal;direction:ltr;cursor:auto}
+.dock,.launcher,.panel,.sr-only{font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1b1b1b;font-style:normal;font-weight:400;letter-spacing:normal;word-spacing:normal;text-transform:none;text-align:left;text-indent:0;text-shadow:none;visibility:visible;white-space:normal;direction:ltr;cursor:auto}
 [hidden]{display:none!important}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 button,textarea,input{font:inherit;color:inherit}
 button{cursor:pointer}
 :focus-visible{outline:3px solid #111;outline-offset:2px;box-shadow:0 0 0 2px #fff}
-.launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;align-items:center;gap:8px;background:var(--accent);color:#fff;border:2px solid #fff;border-radius:28px;padding:10px 18px;min-height:52px;font-weight:700;box-shadow:0 4px 14px rgba(0,0,0,.3)}
+.dock{position:fixed;right:16px;bottom:16px;z-index:2147483000;display:flex;align-items:center;gap:8px}
+.dock .exit{box-shadow:0 4px 14px rgba(0,0,0,.3);border-color:#a4001d}
+.launcher{display:flex;align-items:center;gap:8px;background:var(--accent);color:#fff;border:2px solid #fff;border-radius:28px;padding:10px 18px;min-height:52px;font-weight:700;box-shadow:0 4px 14px rgba(0,0,0,.3)}
 .launcher svg{width:24px;height:24px;fill:currentColor}
+.badge{background:#fff;color:#a4001d;border-radius:12px;padding:0 8px;font-size:.85em;line-height:1.6}
 .panel{position:fixed;right:16px;bottom:16px;z-index:2147483001;width:390px;max-width:calc(100vw - 32px);height:min(620px,calc(100vh - 32px));display:flex;flex-direction:column;background:#fff;border:1px solid #9aa3ad;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);overflow:hidden;animation:pop .16s ease-out}
 @media (max-width:480px){.panel{inset:0;width:100%;max-width:none;height:100%;border-radius:0;border:0}}
 @keyframes pop{from{opacity:0;transform:translateY(12px)}to{opacity:1;transform:none}}
@@ -367,11 +370,15 @@ button{cursor:pointer}
         onclick: () => this.openPanel(true) });
       E.launcher.innerHTML = ICON_CHAT;
       E.launcherText = h("span");
-      E.launcher.append(E.launcherText);
+      E.badge = h("span", { class: "badge", hidden: true });
+      E.launcher.append(E.launcherText, E.badge);
 
       E.title = h("h2", { id: "kynnys-title" });
       E.sub = h("p", { class: "sub", id: "kynnys-sub" });
       E.exit = h("button", { class: "exit", type: "button", onclick: () => this.quickExit() });
+      // while a conversation exists, the quick exit stays visible next to the chat button too
+      E.dockExit = h("button", { class: "exit", type: "button", hidden: true, onclick: () => this.quickExit() });
+      E.dock = h("div", { class: "dock" }, E.dockExit, E.launcher);
       E.min = h("button", { class: "min", type: "button", onclick: () => this.closePanel() });
       E.min.innerHTML = ICON_MIN;
       const head = h("div", { class: "head" }, h("div", { class: "titles" }, E.title, E.sub), E.exit, E.min);
@@ -410,7 +417,7 @@ button{cursor:pointer}
       E.panel = h("div", { class: "panel", id: "panel", role: "dialog", "aria-labelledby": "kynnys-title",
         "aria-describedby": "kynnys-sub", hidden: true },
       head, E.conn, E.queue, E.log, E.typing, E.confirm, E.ended, E.composer, E.foot);
-      this.root.replaceChildren(style, E.launcher, E.panel, E.announcer, E.alert);
+      this.root.replaceChildren(style, E.dock, E.panel, E.announcer, E.alert);
       this.built = true;
       this.applyConfig();
     }
@@ -424,9 +431,11 @@ button{cursor:pointer}
       E.launcher.setAttribute("lang", this.uiLang);
       E.launcherText.textContent = t.launcher;
       E.title.textContent = this.heading || t.title;
-      E.exit.textContent = t.exit;
-      E.exit.setAttribute("aria-label", t.exitLabel);
-      E.exit.title = t.exitLabel;
+      for (const b of [E.exit, E.dockExit]) {
+        b.textContent = t.exit;
+        b.setAttribute("aria-label", t.exitLabel);
+        b.title = t.exitLabel;
+      }
       E.min.setAttribute("aria-label", t.minimize);
       E.min.title = t.minimize;
       E.leave.textContent = t.leaveQueue;
@@ -445,8 +454,9 @@ button{cursor:pointer}
     openPanel(focus) {
       const E = this.el;
       E.panel.hidden = false;
-      E.launcher.hidden = true;
+      E.dock.hidden = true;
       E.launcher.setAttribute("aria-expanded", "true");
+      this.setUnread(0);
       store.set(KEY_OPEN, "1");
       if (this.stopped) this.start();
       this.scrollToEnd();
@@ -456,10 +466,18 @@ button{cursor:pointer}
     closePanel() {
       const E = this.el;
       E.panel.hidden = true;
-      E.launcher.hidden = false;
+      E.dock.hidden = false;
       E.launcher.setAttribute("aria-expanded", "false");
       store.set(KEY_OPEN, "0");
       E.launcher.focus();
+    }
+
+    setUnread(n) {
+      this.unread = n;
+      const b = this.el.badge;
+      b.hidden = n === 0;
+      b.replaceChildren(h("span", { "aria-hidden": "true", text: n > 9 ? "9+" : String(n) }),
+        h("span", { class: "sr-only", text: ", " + this.t.unread(n) }));
     }
 
     scrollToEnd() { const l = this.el.log; l.scrollTop = l.scrollHeight; }
@@ -486,6 +504,7 @@ button{cursor:pointer}
       E.queueText.textContent = q && q.position ? t.queue(q.position, q.estimated_wait_seconds) : t.queueNoPos;
       E.composer.hidden = this.ended;
       E.foot.hidden = this.ended;
+      E.dockExit.hidden = this.stopped && !this.token;
       if (this.ended) E.confirm.hidden = true;
     }
 
@@ -594,6 +613,7 @@ button{cursor:pointer}
       }
       if (m.from === "bot" || m.from === "volunteer") this.showTyping(m.from, false);
       this.addBubble(m);
+      if (m.from !== "youth" && this.el.panel.hidden && !replay) this.setUnread((this.unread || 0) + 1);
       if (m.from !== "youth" && !(replay && this.quietReplay)) {
         this.announce(this.whoLabel(m) + ": " + String(m.text || ""), false);
       }
