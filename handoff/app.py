@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy import text
 
-from handoff import crisis
+from handoff import crisis, keys
 from handoff.availability import availability
 from handoff.bus import make_bus
 from handoff.connections import Connections
@@ -43,7 +44,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 
 
 async def healthz(request: web.Request) -> web.Response:
-    ctx: Context = request.app["ctx"]
+    ctx: Context = request.app[keys.CTX]
     try:
         async with ctx.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
@@ -99,7 +100,8 @@ def create_app(settings: Settings) -> web.Application:
     relay.router = router
     privacy.relay = relay
     bus.subscribe("control", router.control_event)
-    app["ctx"], app["relay"], app["router"], app["privacy"], app["auth"] = ctx, relay, router, privacy, Auth(ctx)
+    app[keys.CTX], app[keys.RELAY], app[keys.ROUTER] = ctx, relay, router
+    app[keys.PRIVACY], app[keys.AUTH] = privacy, Auth(ctx)
 
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/ws/youth", youth_ws)
@@ -109,7 +111,7 @@ def create_app(settings: Settings) -> web.Application:
     add_static_routes(app, settings.static_dir)
 
     async def on_startup(app: web.Application) -> None:
-        crisis.warm_up()
+        await asyncio.to_thread(crisis.warm_up)
         await bus.start()
         await router.load()
         privacy.start()

@@ -6,16 +6,16 @@ import hmac
 
 from aiohttp import web
 
-from handoff import hours
+from handoff import hours, keys
 from handoff.routing import Router
 
 
 async def availability(request: web.Request) -> web.Response:
-    token = request.app["ctx"].settings.internal_token
+    token = request.app[keys.CTX].settings.internal_token
     sent = request.headers.get("Authorization", "")
     if not token or not hmac.compare_digest(sent, f"Bearer {token}"):
         return web.json_response({"error": "unauthenticated", "message": "Bearer token required."}, status=401)
-    router: Router = request.app["router"]
+    router: Router = request.app[keys.ROUTER]
     cap, counts, vols = await router.capacity()
     waiting = await router.repo.waiting()
     from handoff import queue as queue_logic

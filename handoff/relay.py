@@ -120,7 +120,7 @@ class Relay:
         await self.repo.update(conv.id, crisis=True, crisis_categories=categories,
                                crisis_help_at=now if help_due else conv.crisis_help_at)
         if help_due:
-            help_ = crisis.help_message(conv.language, on_shift)
+            help_ = await crisis.help_message(conv.language, on_shift)
             await self.system(conv, help_.text, links=help_.links)
         if on_shift:
             if conv.state == "bot":
@@ -185,7 +185,7 @@ class Relay:
         if loop_now - self._trouble_at.get(conversation_id, -1e9) < TROUBLE_REPEAT_SECONDS and not on_shift:
             return
         self._trouble_at[conversation_id] = loop_now
-        help_ = crisis.help_message(conv.language, on_shift)
+        help_ = await crisis.help_message(conv.language, on_shift)
         buttons = []
         if on_shift and conv.state == "bot":
             buttons = [{"title": texts.text("talk_to_person", conv.language), "payload": REQUEST_HUMAN}]

@@ -77,7 +77,7 @@ class Router:
         counts = await self.repo.chat_counts()
         vols: dict[str, Volunteer] = {}
         slots = free = 0
-        for vid in self.shift:
+        for vid in list(self.shift):
             vol = await self.ctx.accounts.get(vid)
             if vol is None or vol.disabled:
                 continue

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from handoff import crisis
+from handoff import crisis, keys
 from handoff.connections import YouthOutbox
 from handoff.context import Context
 from handoff.frames import error_frame, message_frame
@@ -193,8 +193,8 @@ class YouthSession:
 
 
 async def youth_ws(request: web.Request) -> web.WebSocketResponse:
-    ctx: Context = request.app["ctx"]
-    relay: Relay = request.app["relay"]
+    ctx: Context = request.app[keys.CTX]
+    relay: Relay = request.app[keys.RELAY]
     ws = web.WebSocketResponse(max_msg_size=HARD_FRAME_BYTES, heartbeat=30.0)
     await ws.prepare(request)
     session = YouthSession(ctx, relay, ws)

@@ -9,6 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
+from handoff import keys
 from handoff.console.auth import ApiError, Auth
 from handoff.context import Context
 from handoff.frames import console_message
@@ -25,17 +26,17 @@ LANGS = ("fi", "sv", "en")
 
 
 def _ctx(request: web.Request) -> Context:
-    ctx: Context = request.app["ctx"]
+    ctx: Context = request.app[keys.CTX]
     return ctx
 
 
 def _router(request: web.Request) -> Router:
-    router: Router = request.app["router"]
+    router: Router = request.app[keys.ROUTER]
     return router
 
 
 def _relay(request: web.Request) -> Relay:
-    relay: Relay = request.app["relay"]
+    relay: Relay = request.app[keys.RELAY]
     return relay
 
 
@@ -45,7 +46,7 @@ def requires(*roles: str, on_shift: bool = False) -> Callable[[Handler], Handler
     def deco(fn: Handler) -> Handler:
         @wraps(fn)
         async def wrapper(request: web.Request) -> web.StreamResponse:
-            auth: Auth = request.app["auth"]
+            auth: Auth = request.app[keys.AUTH]
             vol = await auth.current(request)
             if vol is None:
                 raise ApiError(401, "unauthenticated", "Log in first.")
@@ -53,7 +54,7 @@ def requires(*roles: str, on_shift: bool = False) -> Callable[[Handler], Handler
                 raise ApiError(403, "forbidden", "Your role may not do this.")
             if on_shift and vol.id not in _router(request).shift:
                 raise ApiError(409, "not_on_shift", "Go on shift first.")
-            request["volunteer"] = vol
+            request[keys.VOLUNTEER] = vol
             try:
                 return await fn(request)
             except RoutingError as exc:
@@ -75,13 +76,12 @@ async def body(request: web.Request) -> dict[str, Any]:
 
 
 def me_of(request: web.Request) -> Volunteer:
-    vol: Volunteer = request["volunteer"]
-    return vol
+    return request[keys.VOLUNTEER]
 
 
 async def me_json(request: web.Request, vol: Volunteer) -> dict[str, Any]:
     data = await _router(request).me(vol)
-    data["csrf_token"] = request.app["auth"].session_csrf(request)
+    data["csrf_token"] = request.app[keys.AUTH].session_csrf(request)
     return data
 
 
@@ -104,7 +104,7 @@ def require_owner(vol: Volunteer, conv: Conversation, allow_supervisor: bool = F
 
 @routes.get("/console/api/csrf")
 async def csrf(request: web.Request) -> web.Response:
-    auth: Auth = request.app["auth"]
+    auth: Auth = request.app[keys.AUTH]
     if await auth.current(request) is not None:
         return web.json_response({"csrf_token": auth.session_csrf(request)})
     pre, token = auth.new_pre(request)
@@ -115,7 +115,7 @@ async def csrf(request: web.Request) -> web.Response:
 
 @routes.post("/console/api/login")
 async def login(request: web.Request) -> web.Response:
-    auth: Auth = request.app["auth"]
+    auth: Auth = request.app[keys.AUTH]
     auth.check_pre_token(request)
     data = await body(request)
     username, password = data.get("username"), data.get("password")
@@ -135,7 +135,7 @@ async def logout(request: web.Request) -> web.Response:
     vol = me_of(request)
     if vol.id in _router(request).shift:
         await _router(request).set_shift(vol, False)
-    auth: Auth = request.app["auth"]
+    auth: Auth = request.app[keys.AUTH]
     await auth.logout(request)
     resp = web.json_response({"ok": True})
     auth.clear_session_cookie(resp)

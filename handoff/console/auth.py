@@ -14,6 +14,7 @@ from aiohttp import web
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from handoff import keys
 from handoff.context import Context
 from handoff.store.db import aware, utcnow
 from handoff.store.ids import sha256_hex
@@ -172,7 +173,7 @@ def console_guard(public_url: str) -> Any:
         if is_cross_site(request, public_url):
             raise json_error(403, "cross_site", "Requests from other sites are refused.")
         if request.method in UNSAFE_METHODS and path != "/console/api/login":
-            auth: Auth = request.app["auth"]
+            auth: Auth = request.app[keys.AUTH]
             sent = request.headers.get(CSRF_HEADER, "")
             if not request.cookies.get(SESSION_COOKIE):
                 raise json_error(401, "unauthenticated", "Log in first.")

@@ -7,6 +7,7 @@ import logging
 
 from aiohttp import WSMsgType, web
 
+from handoff import keys
 from handoff.connections import ConsoleOutbox
 from handoff.console.auth import Auth
 from handoff.context import Context
@@ -17,10 +18,10 @@ log = logging.getLogger(__name__)
 
 
 async def console_ws(request: web.Request) -> web.StreamResponse:
-    ctx: Context = request.app["ctx"]
-    router: Router = request.app["router"]
-    relay: Relay = request.app["relay"]
-    auth: Auth = request.app["auth"]
+    ctx: Context = request.app[keys.CTX]
+    router: Router = request.app[keys.ROUTER]
+    relay: Relay = request.app[keys.RELAY]
+    auth: Auth = request.app[keys.AUTH]
     vol = await auth.current(request)
     if vol is None:
         return web.json_response({"error": "unauthenticated", "message": "Log in first."}, status=401)

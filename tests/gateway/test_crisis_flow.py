@@ -1,0 +1,76 @@
+"""The crisis guard in the gateway: every youth message, every state, independent of Rasa (down here)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from handoff.store.ids import sha256_hex
+from tests.gateway.conftest import InProcessGateway
+
+CRISIS_TEXT = "mä haluun kuolla"
+
+
+async def test_crisis_help_within_a_second_and_honest_when_nobody_is_on_shift(gw: InProcessGateway) -> None:
+    youth = await gw.youth()
+    started = time.monotonic()
+    ack = await youth.say(CRISIS_TEXT)
+    echo = await youth.wait_message("youth", lambda m: m["seq"] == ack["seq"])
+    assert echo["risk"] is True
+    help_msg = await youth.wait_message("system", lambda m: "112" in m["text"], timeout=1.0)
+    assert time.monotonic() - started < 1.0
+    assert help_msg["links"]
+    conv = await gw.ctx.conversations.by_token_hash(sha256_hex(youth.token or ""))
+    assert conv is not None and conv.crisis and conv.state == "bot", "no one on shift: not queued in vain"
+    await youth.close()
+
+
+async def test_crisis_jumps_the_queue_and_alerts_on_shift_volunteers_once(gw: InProcessGateway) -> None:
+    vol = await gw.console()
+    other = await gw.console()
+    # one ordinary young person waits first (Rasa is down, the quick-reply payload still queues them)
+    first = await gw.youth()
+    await first.say("Haluan jutella ihmisen kanssa", payload="/request_human")
+    await first.wait_state("queued")
+
+    youth = await gw.youth()
+    await youth.say(CRISIS_TEXT)
+    state = await youth.wait_state("queued", timeout=3)
+    assert state["queue"]["position"] == 1, "crisis before first come first served"
+    alert = await vol.log.wait_for(lambda f: f["type"] == "crisis_alert")
+    assert alert["conversation"]["priority"] == "crisis" and alert["category"]
+    await other.log.wait_for(lambda f: f["type"] == "crisis_alert")
+    helps_before = [m for m in youth.messages("system") if "112" in m["text"]]
+    assert len(helps_before) == 1
+
+    # more crisis messages: still marked, but no second alert and no second help text
+    await youth.say("en jaksa elää, haluun kuolla")
+    await youth.say("otin kaikki lääkkeet")
+    await asyncio.sleep(1.0)
+    risky = [m for m in youth.messages("youth") if m["risk"]]
+    assert len(risky) == 3
+    assert len([f for f in vol.log.frames if f["type"] == "crisis_alert"]) == 1
+    assert len([m for m in youth.messages("system") if "112" in m["text"]]) == 1
+    queue = await vol.call("GET", "/console/api/queue")
+    assert [e["priority"] for e in queue["entries"]] == ["crisis", "normal"]
+    for c in (vol, other):
+        await c.close()
+    for y in (first, youth):
+        await y.close()
+
+
+async def test_crisis_during_a_volunteer_chat_is_marked_for_the_volunteer(gw: InProcessGateway) -> None:
+    vol = await gw.console()
+    youth = await gw.youth()
+    conv = await gw.ctx.conversations.by_token_hash(sha256_hex(youth.token or ""))
+    assert conv is not None
+    await vol.call("POST", f"/console/api/conversations/{conv.id}/step-in")
+    await youth.wait_state("volunteer")
+    await youth.say(CRISIS_TEXT)
+    seen = await vol.log.wait_for(lambda f: f["type"] == "message" and f["message"]["from"] == "youth")
+    assert seen["message"]["risk"] is True
+    await youth.wait_message("system", lambda m: "112" in m["text"], timeout=1.0)
+    after = await gw.ctx.conversations.get(conv.id)
+    assert after is not None and after.state == "volunteer" and after.volunteer_id
+    await vol.close()
+    await youth.close()
