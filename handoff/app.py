@@ -18,6 +18,7 @@ from handoff.console import api as console_api
 from handoff.console.auth import Auth, console_guard
 from handoff.console.ws import console_ws
 from handoff.context import Context
+from handoff.editor import setup_editor_routes
 from handoff.privacy import Privacy
 from handoff.rasa_client import RasaClient
 from handoff.relay import Relay
@@ -108,6 +109,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/console/ws", console_ws)
     app.router.add_get("/internal/availability", availability)
     app.add_routes(console_api.routes)
+    setup_editor_routes(app)  # before the /console/ static files, which would shadow it
     add_static_routes(app, settings.static_dir)
 
     async def on_startup(app: web.Application) -> None:
