@@ -86,7 +86,11 @@ class CrisisGuard:
         self._fuzzy_exact = DeletionIndex()
         self._fuzzy_prefix = DeletionIndex()
         self._fuzzy_atoms: dict[tuple[str, bool], list[int]] = defaultdict(list)
+        self._infix: list[tuple[str, int]] = []
         for pattern, atom in self._atom_ids.items():
+            if pattern.infix:
+                self._infix.append((pattern.text, atom))
+                continue
             (self._prefix if pattern.prefix else self._exact)[pattern.text].append(atom)
             if pattern.fuzzy:
                 (self._fuzzy_prefix if pattern.prefix else self._fuzzy_exact).add(pattern.text)
@@ -115,6 +119,9 @@ class CrisisGuard:
             found = self._prefix.get(form[:length])
             if found:
                 atoms.update(found)
+        for part, atom in self._infix:
+            if part in form:
+                atoms.add(atom)
         if not atoms and len(form) >= self._fuzzy_min:
             self._add_fuzzy(form, atoms)
         state: dict[_Key, bool] = {}

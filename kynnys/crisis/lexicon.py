@@ -29,11 +29,13 @@ class LexiconError(ValueError):
 
 @dataclass(frozen=True)
 class Pattern:
-    """One word pattern: `stem*` matches words starting with stem, `word` the word exactly."""
+    """One word pattern: `word` matches the word exactly, `stem*` words starting with stem,
+    `*part*` words containing part (compounds: "*lääk*" in "masislääkkeet")."""
 
     text: str
     prefix: bool
     fuzzy: bool
+    infix: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,12 @@ def _expand(words: list[Any], lists: dict[str, Any], where: str, depth: int) -> 
 
 
 def _parse_pattern(word: str, fuzzy_min: tuple[int, int], where: str) -> Pattern:
+    infix = len(word) > 2 and word.startswith("*") and word.endswith("*")
+    if infix:
+        text = fold(word[1:-1])
+        if len(text) < 4 or not _PATTERN_TEXT.match(text):
+            raise LexiconError(f"{where}: {word!r}: a *part* pattern needs 4+ letters inside")
+        return Pattern(text=text, prefix=False, fuzzy=False, infix=True)
     prefix = word.endswith("*")
     text = fold(word[:-1] if prefix else word)
     if not _PATTERN_TEXT.match(text):

@@ -1,0 +1,107 @@
+"""Recall and false alarms of a crisis detector on tests/crisis/eval_set.yml.
+
+Used by tools/evaluate_crisis.py (guard alone, NLU alone, both) and by the pytest that holds
+the guard to a floor.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+EVAL_SET = Path(__file__).resolve().parents[2] / "tests" / "crisis" / "eval_set.yml"
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    text: str
+    lang: str
+    crisis: bool
+    label: str  # category for crisis items, kind for non-crisis items
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    flagged: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.flagged / self.total if self.total else 0.0
+
+
+@dataclass
+class Report:
+    name: str
+    recall: Tally = field(default_factory=Tally)
+    false_alarms: Tally = field(default_factory=Tally)
+    recall_by_category: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    recall_by_lang: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    false_alarms_by_kind: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    false_alarms_by_lang: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    misses: list[EvalItem] = field(default_factory=list)
+    false_alarm_items: list[tuple[EvalItem, str]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        flagged = self.recall.flagged + self.false_alarms.flagged
+        return self.recall.flagged / flagged if flagged else 0.0
+
+
+def load_eval_set(path: Path | None = None) -> list[EvalItem]:
+    with open(path or EVAL_SET, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    items = [
+        EvalItem(str(raw["text"]), str(raw["lang"]), True, str(raw["category"]))
+        for raw in document.get("crisis") or ()
+    ]
+    items += [
+        EvalItem(str(raw["text"]), str(raw["lang"]), False, str(raw["kind"]))
+        for raw in document.get("non_crisis") or ()
+    ]
+    return items
+
+
+def evaluate(name: str, items: Iterable[EvalItem], detect: Callable[[str], str | None]) -> Report:
+    """detect(text) returns a short reason when it flags the text as crisis, else None."""
+    report = Report(name)
+    for item in items:
+        reason = detect(item.text)
+        flagged = reason is not None
+        if item.crisis:
+            for tally in (
+                report.recall,
+                report.recall_by_category[item.label],
+                report.recall_by_lang[item.lang],
+            ):
+                tally.total += 1
+                tally.flagged += flagged
+            if not flagged:
+                report.misses.append(item)
+        else:
+            for tally in (
+                report.false_alarms,
+                report.false_alarms_by_kind[item.label],
+                report.false_alarms_by_lang[item.lang],
+            ):
+                tally.total += 1
+                tally.flagged += flagged
+            if reason is not None:
+                report.false_alarm_items.append((item, reason))
+    return report
+
+
+def guard_detector() -> Callable[[str], str | None]:
+    from kynnys.crisis import get_guard
+
+    guard = get_guard()
+
+    def detect(text: str) -> str | None:
+        hit = guard.check(text)
+        return f"{hit.rule_id}: {hit.term}" if hit else None
+
+    return detect
