@@ -71,7 +71,9 @@ class ActionCrisisHelp(Action):
             dispatcher.utter_message(text=text)
         else:
             text, links = crisis_help(language, on_shift)
-            dispatcher.utter_message(text=text)
+            # the addresses in the text too, for clients that do not show link payloads
+            addresses = [f"• {link['title']}: {link['url']}" for link in links if link.get("url")]
+            dispatcher.utter_message(text="\n".join([text, *addresses]))
             if links:
                 dispatcher.utter_message(
                     json_message={

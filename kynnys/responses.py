@@ -73,9 +73,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Okay! I've asked for an on-duty volunteer. They'll join the chat as soon as they can. They can see this conversation, so you don't need to start over.",
     },
     "handoff_requested_crisis": {
-        "fi": "Pyysin päivystäjän juttelemaan kanssasi heti, kun hän pääsee. Jos olet vaarassa juuri nyt, älä jää odottamaan: soita 112.",
-        "sv": "Jag har bett en jourhavande prata med dig så snart hen kan. Om du är i fara just nu, vänta inte: ring 112.",
-        "en": "I've asked an on-duty volunteer to talk with you as soon as they can. If you are in danger right now, don't wait: call 112.",
+        "fi": "Pyysin päivystäjän juttelemaan kanssasi.",
+        "sv": "Jag har bett en jourhavande komma och prata med dig.",
+        "en": "I've asked a volunteer to come and talk with you.",
     },
     # --- crisis ------------------------------------------------------------------------------
     "crisis_followup": {

@@ -223,6 +223,9 @@ async def test_crisis_full_help_when_the_guard_did_not_fire(gateway: FakeGateway
     assert messages[0]["custom"] == {"kynnys": {"type": "crisis_detected", "category": "nlu"}}
     said = texts(messages)
     assert "112" in said and "09 2525 0111" in said
+    assert "https://mieli.fi/tukea-ja-apua/kriisipuhelin/" in said  # also as plain text
+    links = customs(messages, "links")[0]["links"]
+    assert {"title": "Hätänumero 112", "url": "https://112.fi/"} in links
     assert slots["availability"] == "on_duty" and slots["crisis"] is True
 
 
@@ -264,7 +267,7 @@ async def test_handoff_after_crisis_is_marked_crisis() -> None:
     messages, _ = await run(ActionRequestHandoff(), tracker)
     request = customs(messages, "handoff_request")[0]
     assert request["crisis"] is True and request["topic"] == "crisis"
-    assert "112" in texts(messages)
+    assert "Pyysin päivystäjän" in texts(messages)
 
 
 # --- topics and guidance ------------------------------------------------------------------
@@ -353,3 +356,18 @@ async def test_unknown_place_is_said_kindly() -> None:
     messages, slots = await run(ActionSetCounty(), make_tracker("inform_location", slots={"language": "en"}))
     assert slots == {}
     assert "I didn't recognise the place" in texts(messages)
+
+
+async def test_crisis_numbers_survive_a_broken_help_builder(
+    gateway: FakeGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kynnys.crisis
+
+    def broken(language: str, on_shift: bool) -> Any:
+        raise RuntimeError("help_messages.yml is broken")
+
+    monkeypatch.setattr(kynnys.crisis, "build_crisis_help", broken)
+    messages, _ = await run(ActionCrisisHelp(), make_tracker("crisis", slots={"language": "en"}))
+    said = texts(messages)
+    assert "call the emergency number 112" in said and "MIELI Crisis Helpline 09 2525 0111" in said
+    assert customs(messages, "crisis_detected")
