@@ -279,6 +279,7 @@ def finalize(root: Path, job_id: str) -> Job:
     changes = json.loads((job.candidate / "changes.json").read_text(encoding="utf-8"))
     append_editor_log(root / "data" / "editor-log.yml", changes, job.model_name, now_iso())
     _keep_live_model(root, job)
+    _store_published_metrics(root)
     Workspace.of(root).reset()
     _prune_candidates(root)
     job.step_done("write", since, f"{len(changes)} muutosta kirjattu")
@@ -314,6 +315,18 @@ def _keep_live_model(root: Path, job: Job) -> None:
     shutil.copy2(job.model, tmp)
     os.replace(tmp, live)
     (root / "models" / ".fingerprint").write_text(train_fingerprint(root) + "\n", encoding="utf-8")
+
+
+def _store_published_metrics(root: Path) -> None:
+    """Scores of the published model for `make eval` to compare with, computed in the
+    background so they never delay the new model (off with EDITOR_PUBLISH_METRICS=0)."""
+    if os.environ.get("EDITOR_PUBLISH_METRICS", "1") == "0":
+        return
+    subprocess.Popen(
+        [sys.executable, "-m", "editor.evaluate", "--root", str(root),
+         "--model", str(root / "models" / "kynnys.tar.gz"), "--store-published"],
+        cwd=REPO_ROOT, env=_env(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
 
 
 def train_fingerprint(root: Path) -> str:
