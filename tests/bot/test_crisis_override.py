@@ -1,0 +1,165 @@
+"""CrisisOverride: the lexicon guard forces the intent `crisis` inside the Rasa NLU pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.crisis_override import CrisisOverride
+from kynnys.crisis import get_guard
+
+
+def _message(text: str, intent: str = "feeling_bad", confidence: float = 0.7) -> Message:
+    ranking = [
+        {"name": intent, "confidence": confidence},
+        {"name": "crisis", "confidence": 0.2},
+        {"name": "greet", "confidence": 0.1},
+    ]
+    return Message(
+        data={
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "intent_ranking": ranking,
+        }
+    )
+
+
+@pytest.fixture()
+def component() -> CrisisOverride:
+    return CrisisOverride.create({}, None, None, None)  # type: ignore[arg-type]
+
+
+def test_crisis_message_gets_crisis_intent_first_in_ranking(component: CrisisOverride) -> None:
+    message = _message("en mä oikeesti haluu kuolla mut en tiiä")
+    component.process([message])
+    output = message.as_dict(only_output_properties=True)
+    assert output["intent"] == {"name": "crisis", "confidence": 1.0}
+    ranking = output["intent_ranking"]
+    assert ranking[0] == {"name": "crisis", "confidence": 1.0}
+    assert [entry["name"] for entry in ranking].count("crisis") == 1
+    assert [entry["name"] for entry in ranking[1:]] == ["feeling_bad", "greet"]
+    assert output["crisis_guard"]["fired"] is True
+    assert output["crisis_guard"]["category"] == "suicidal"
+    assert output["crisis_guard"]["rule_id"] == "fi_want_to_die"
+
+
+def test_overrides_even_a_confident_other_intent_and_nlu_fallback(component: CrisisOverride) -> None:
+    confident = _message("vedin överit", intent="substances", confidence=0.99)
+    fallback = _message("se kuristi mua", intent="nlu_fallback", confidence=0.4)
+    component.process([confident, fallback])
+    assert confident.get("intent")["name"] == "crisis"
+    assert confident.get("crisis_guard")["category"] == "overdose"
+    assert fallback.get("intent")["name"] == "crisis"
+    assert fallback.get("crisis_guard")["category"] == "violence_now"
+
+
+def test_ordinary_message_is_left_alone(component: CrisisOverride) -> None:
+    message = _message("mulla on paha olo ku koe meni huonosti")
+    component.process([message])
+    assert message.get("intent") == {"name": "feeling_bad", "confidence": 0.7}
+    assert message.get("crisis_guard") is None
+
+
+def test_intent_payloads_starting_with_slash_are_not_checked(component: CrisisOverride) -> None:
+    payload = _message('/greet{"language":"fi"} haluun kuolla', intent="greet", confidence=1.0)
+    component.process([payload])
+    assert payload.get("intent")["name"] == "greet"
+    assert payload.get("crisis_guard") is None
+
+
+def test_message_without_intent_yet_still_gets_crisis(component: CrisisOverride) -> None:
+    message = Message(data={"text": "i want to kill myself"})
+    component.process([message])
+    assert message.get("intent")["name"] == "crisis"
+    assert message.get("intent_ranking")[0]["name"] == "crisis"
+
+
+def test_evaluation_switch_turns_the_override_off(
+    component: CrisisOverride, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KYNNYS_CRISIS_OVERRIDE", "off")
+    message = _message("haluun kuolla")
+    component.process([message])
+    assert message.get("intent")["name"] == "feeling_bad"
+    monkeypatch.setenv("KYNNYS_CRISIS_OVERRIDE", "on")
+    component.process([message])
+    assert message.get("intent")["name"] == "crisis"
+
+
+def test_a_failing_guard_does_not_break_the_pipeline() -> None:
+    class Broken:
+        def check(self, text: str) -> None:
+            raise RuntimeError("boom")
+
+    component = CrisisOverride({}, guard=Broken())  # type: ignore[arg-type]
+    message = _message("haluun kuolla")
+    assert component.process([message]) == [message]
+    assert message.get("intent")["name"] == "feeling_bad"
+
+
+def test_component_uses_the_shared_guard(component: CrisisOverride) -> None:
+    assert component._guard is get_guard()
+
+
+CONFIG = """\
+recipe: default.v1
+language: fi
+assistant_id: crisis_override_test
+pipeline:
+- name: WhitespaceTokenizer
+- name: KeywordIntentClassifier
+- name: bot.crisis_override.CrisisOverride
+policies: []
+"""
+
+NLU = """\
+version: "3.1"
+nlu:
+- intent: greet
+  examples: |
+    - moi
+    - terve
+- intent: feeling_bad
+  examples: |
+    - mulla on paha olo
+    - ahdistaa tosi paljon
+- intent: crisis
+  examples: |
+    - oon viillelly
+    - tarviin apua heti
+"""
+
+
+def test_in_a_real_trained_rasa_pipeline(tmp_path: Path) -> None:
+    """Trains a tiny keyword NLU model with the override last and parses through Agent."""
+    from rasa.core.agent import Agent
+    from rasa.model_training import train_nlu
+
+    (tmp_path / "config.yml").write_text(CONFIG, encoding="utf-8")
+    (tmp_path / "nlu.yml").write_text(NLU, encoding="utf-8")
+    model = train_nlu(
+        config=str(tmp_path / "config.yml"),
+        nlu_data=str(tmp_path / "nlu.yml"),
+        output=str(tmp_path / "models"),
+        fixed_model_name="tiny",
+    )
+    assert model is not None
+    agent = Agent.load(model)
+
+    async def parse(text: str) -> dict:
+        return await agent.parse_message(text)
+
+    crisis = asyncio.run(parse("mä tapan itteni tänään"))
+    assert crisis["intent"] == {"name": "crisis", "confidence": 1.0}
+    assert crisis["crisis_guard"]["category"] == "suicidal"
+    assert crisis["intent_ranking"][0]["name"] == "crisis"
+
+    ordinary = asyncio.run(parse("moi"))
+    assert ordinary["intent"]["name"] == "greet"
+    assert "crisis_guard" not in ordinary
+
+    payload = asyncio.run(parse("/greet"))
+    assert payload["intent"]["name"] == "greet"
