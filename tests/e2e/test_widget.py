@@ -557,6 +557,30 @@ def test_reconnects_after_the_connection_drops_without_losing_or_repeating(brows
         proxy.close()
 
 
+def test_resumes_after_the_gateway_restarts(browser: Browser, stack: Gateway) -> None:
+    """The server itself goes away (process restart, e.g. a deploy) and comes back on the same port."""
+    page = new_page(browser, stack.url)
+    page.goto(f"{stack.url}/")
+    w = open_widget(page)
+    w.wait_bot_message()
+    w.send("ennen katkoa")
+    expect(w.youth_messages.filter(has_text="ennen katkoa").locator(".state")).to_have_count(0)
+    w.wait_bot_messages(2)
+    token = page.evaluate("sessionStorage.getItem('kynnys.token')")
+    before = w.transcript()
+
+    stack.stop()
+    expect(w.root.locator(".conn")).to_be_visible()
+    w.send("katkon aikana")
+    stack.restart()
+    expect(w.root.locator(".conn")).to_be_hidden(timeout=30_000)
+    expect(w.youth_messages.filter(has_text="katkon aikana").locator(".state")).to_have_count(0)
+    assert page.evaluate("sessionStorage.getItem('kynnys.token')") == token  # the same conversation
+    after = w.transcript()
+    assert after[: len(before)] == before
+    assert sum("katkon aikana" in line for line in after) == 1
+
+
 # --------------------------------------------------------------------------- with a volunteer
 
 
