@@ -67,6 +67,9 @@ def warm_up() -> None:
     from kynnys.crisis import get_guard
 
     get_guard()
+    now = time.monotonic()
     for language in LANGUAGES:
         for on_shift in (True, False):
-            _refresh((language, on_shift))
+            cached = _help_cache.get((language, on_shift))
+            if cached is None or now - cached[0] > HELP_TTL_SECONDS:
+                _refresh((language, on_shift))

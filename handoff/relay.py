@@ -178,7 +178,7 @@ class Relay:
         if conv is None or conv.state == "ended":
             return
         on_shift = self.router.on_shift_count() > 0
-        if message.strip().startswith(REQUEST_HUMAN) and on_shift:
+        if message.strip().startswith(REQUEST_HUMAN):  # the gateway can hand over without the bot
             await self.request_handoff(conversation_id, HandoffRequest(language=conv.language))
             return
         loop_now = asyncio.get_running_loop().time()

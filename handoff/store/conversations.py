@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handoff.store.db import aware, utcnow
 from handoff.store.ids import new_id
-from handoff.store.models import Conversation, Message, QueueEntry
+from handoff.store.models import PRIORITY_NORMAL, Conversation, Message, QueueEntry
 
 
 @dataclass
@@ -214,11 +214,14 @@ class ConversationRepo:
             )
             if not getattr(res, "rowcount", 0):
                 return False
-            await s.execute(
+            res = await s.execute(
                 update(QueueEntry)
                 .where(QueueEntry.conversation_id == conversation_id, QueueEntry.status == "waiting")
                 .values(status="assigned", assigned_at=now, volunteer_id=volunteer_id)
             )
+            if not getattr(res, "rowcount", 0):  # stepped in before it was queued: record it all the same
+                s.add(QueueEntry(conversation_id=conversation_id, priority=PRIORITY_NORMAL, status="assigned",
+                                 enqueued_at=now, assigned_at=now, volunteer_id=volunteer_id))
         return True
 
     async def reassign(self, conversation_id: str, from_volunteer: str, to_volunteer: str) -> bool:
