@@ -83,6 +83,15 @@ def add_static_routes(app: web.Application, static_dir: Path) -> None:
             app.router.add_static(prefix, folder, follow_symlinks=False)
 
 
+def _setup_editor(app: web.Application) -> None:
+    """The content editor's API (handoff/editor/, owned by the editor engineer), when present."""
+    try:
+        from handoff.editor.routes import setup_editor_routes
+    except ImportError:
+        return
+    setup_editor_routes(app)
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, console_guard(settings.public_url)],
                           client_max_size=64 * 1024)
@@ -110,6 +119,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/internal/availability", availability)
     app.add_routes(console_api.routes)
     setup_editor_routes(app)  # before the /console/ static files, which would shadow it
+    _setup_editor(app)
     add_static_routes(app, settings.static_dir)
 
     async def on_startup(app: web.Application) -> None:

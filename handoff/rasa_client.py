@@ -138,7 +138,7 @@ class RasaClient:
                     raise RasaUnavailable(f"HTTP {resp.status}")
                 replies = await resp.json()
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
+            raise RasaUnavailable(type(exc).__name__) from exc  # no addresses in logs
         outputs: list[BotOutput] = []
         for reply in replies if isinstance(replies, list) else []:
             if isinstance(reply, dict):
