@@ -10,6 +10,17 @@ from tests.support.clients import YouthWS, logged_in_console
 from tests.support.processes import Gateway
 
 
+def read_db_files(db: str) -> bytes:
+    raw = b""
+    for suffix in ("", "-wal"):
+        try:
+            with open(db + suffix, "rb") as fh:
+                raw += fh.read()
+        except FileNotFoundError:
+            pass
+    return raw
+
+
 async def test_health_and_static_pages(gateway_without_rasa: Gateway) -> None:
     gw = gateway_without_rasa
     async with aiohttp.ClientSession() as http:
@@ -72,11 +83,5 @@ async def test_no_ip_address_or_user_agent_in_logs_or_database(gateway_without_r
     log = gw.process.log_path.read_text(errors="replace")
     assert "127.0.0.1" not in log and "SecretAgent" not in log
     db = gw.env["DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
-    raw = b""
-    for suffix in ("", "-wal"):
-        try:
-            with open(db + suffix, "rb") as fh:
-                raw += fh.read()
-        except FileNotFoundError:
-            pass
+    raw = read_db_files(db)
     assert b"127.0.0.1" not in raw and b"SecretAgent" not in raw
