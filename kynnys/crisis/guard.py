@@ -70,6 +70,23 @@ class CrisisGuard:
     def matches(self, rule_id: str, text: str) -> bool:
         return any(hit.rule_id == rule_id for hit in self.check_all(text))
 
+    def self_test(self) -> list[str]:
+        """Problems with the lexicon's own examples: an entry that misses one of its
+        `examples`, matches one of its `not_examples`, or any entry firing on `not_crisis`."""
+        problems: list[str] = []
+        for entry in self.entries:
+            for example in entry.examples:
+                if not self.matches(entry.id, example):
+                    problems.append(f"entry {entry.id}: does not match its example {example!r}")
+            for example in entry.not_examples:
+                if self.matches(entry.id, example):
+                    problems.append(f"entry {entry.id}: matches its not_example {example!r}")
+        for sentence in self.lexicon.not_crisis:
+            hit = self.check(sentence)
+            if hit is not None:
+                problems.append(f"not_crisis {sentence!r}: entry {hit.rule_id} fires")
+        return problems
+
     # ---- index building ---------------------------------------------------------------
 
     def _register(self, group: Group, entry_index: int, group_index: int) -> None:

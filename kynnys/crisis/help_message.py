@@ -8,8 +8,8 @@ fallback contacts in help_messages.yml are used, so the numbers are never missin
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -72,25 +72,89 @@ def build_crisis_help(language: str, on_shift: bool) -> CrisisHelp:
     return CrisisHelp(text=text, links=links, contacts=contacts)
 
 
-@lru_cache(maxsize=1)
+# Reading and validating the directory takes long (pure-Python YAML), and crisis help must
+# be instant: results are kept until data/services/directory.yml or help_messages.yml change.
+_cache: dict[tuple[Any, ...], Any] = {}
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def _help_texts() -> dict[str, Any]:
+    key = ("texts", _stamp(HELP_MESSAGES))
+    with _cache_lock:
+        if key in _cache:
+            return dict(_cache[key])
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with open(HELP_MESSAGES, encoding="utf-8") as handle:
-        document: dict[str, Any] = yaml.safe_load(handle)
+        document: dict[str, Any] = yaml.load(handle, Loader=loader)  # noqa: S506 - safe loader
+    with _cache_lock:
+        _cache[key] = document
     return document
+
+
+def _directory_path() -> Path | None:
+    try:
+        from kynnys.directory import DEFAULT_PATH
+    except Exception:
+        return None
+    return Path(DEFAULT_PATH)
+
+
+def preload() -> None:
+    """Read the texts and the directory now (e.g. at service start), not on the first crisis."""
+    _help_texts()
+    for language in LANGUAGES:
+        _contacts(language)
 
 
 def _contacts(lang: str) -> tuple[_Contact, _Contact]:
     try:
-        return _from_directory(EMERGENCY_ID, lang), _from_directory(CRISIS_LINE_ID, lang)
+        directory = _directory()
+        return (
+            _from_directory(directory, EMERGENCY_ID, lang),
+            _from_directory(directory, CRISIS_LINE_ID, lang),
+        )
     except Exception:  # safety first: a broken directory must not hide the numbers
         logger.exception("service directory unavailable; using the crisis fallback contacts")
         return _fallback(EMERGENCY_ID, lang), _fallback(CRISIS_LINE_ID, lang)
 
 
-def _from_directory(service_id: str, lang: str) -> _Contact:
-    from kynnys.directory import load_directory
+def _directory() -> Any:
+    """The loaded service directory, re-read only when its file changes. A failed load is
+    remembered too (until the file changes), so a broken file does not slow every message."""
+    path = _directory_path()
+    key = ("directory", _stamp(path) if path else None)
+    with _cache_lock:
+        cached = _cache.get(key)
+    if cached is None:
+        from kynnys.directory import load_directory
 
-    service = load_directory().get(service_id)
+        try:
+            cached = ("ok", load_directory())
+        except Exception as error:
+            cached = ("error", error)
+        with _cache_lock:
+            _cache[key] = cached
+    _, value = cached
+    if isinstance(value, BaseException):
+        raise value
+    return value
+
+
+def _from_directory(directory: Any, service_id: str, lang: str) -> _Contact:
+    service = directory.get(service_id)
     localized = service.localized(lang)
     if not localized.get("phone"):
         raise ValueError(f"directory entry {service_id} has no phone number")

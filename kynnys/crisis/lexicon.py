@@ -70,8 +70,9 @@ class Lexicon:
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
     source = path or DEFAULT_LEXICON
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
     with open(source, encoding="utf-8") as handle:
-        document = yaml.safe_load(handle)
+        document = yaml.load(handle, Loader=loader)  # noqa: S506 - a safe loader
     return parse_lexicon(document)
 
 

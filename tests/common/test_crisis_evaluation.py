@@ -1,0 +1,62 @@
+"""The guard alone holds a floor on the independent evaluation set tests/crisis/eval_set.yml.
+If a lexicon edit breaks recall or adds false alarms, this fails. Full figures (per category,
+per language, with the NLU model): tools/evaluate_crisis.py -> docs/crisis-evaluation.md."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import pytest
+
+from kynnys.crisis.evaluation import EvalItem, evaluate, guard_detector, load_eval_set
+
+RECALL_FLOOR = 0.95
+FALSE_ALARM_CEILING = 0.05
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_guard_alone_meets_the_floor_on_the_eval_set() -> None:
+    items = load_eval_set()
+    assert sum(item.crisis for item in items) >= 200
+    assert sum(not item.crisis for item in items) >= 300
+    report = evaluate("guard alone", items, guard_detector())
+    misses = "\n".join(f"  [{m.lang}, {m.label}] {m.text}" for m in report.misses)
+    alarms = "\n".join(f"  {i.text} ({why})" for i, why in report.false_alarm_items)
+    assert report.recall.rate >= RECALL_FLOOR, f"recall {report.recall.rate:.3f}; misses:\n{misses}"
+    assert report.false_alarms.rate <= FALSE_ALARM_CEILING, (
+        f"false alarms {report.false_alarms.rate:.3f}:\n{alarms}"
+    )
+    for language in ("fi", "sv", "en"):
+        assert report.recall_by_lang[language].rate >= 0.9, language
+
+
+def test_evaluate_counts_recall_false_alarms_and_breakdowns() -> None:
+    items = [
+        EvalItem("a", "fi", True, "suicidal"),
+        EvalItem("b", "sv", True, "overdose"),
+        EvalItem("c", "fi", False, "hyperbole"),
+        EvalItem("d", "en", False, "everyday"),
+    ]
+    report = evaluate("test", items, lambda text: "hit" if text in {"a", "c"} else None)
+    assert (report.recall.flagged, report.recall.total) == (1, 2)
+    assert (report.false_alarms.flagged, report.false_alarms.total) == (1, 2)
+    assert report.precision == pytest.approx(0.5)
+    assert report.recall_by_category["overdose"].rate == 0.0
+    assert report.false_alarms_by_kind["hyperbole"].rate == 1.0
+    assert [m.text for m in report.misses] == ["b"]
+    assert [(i.text, why) for i, why in report.false_alarm_items] == [("c", "hit")]
+
+
+def test_evaluation_tool_writes_a_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = tmp_path / "crisis-evaluation.md"
+    argv = ["evaluate_crisis.py", "--guard-only", "--output", str(output)]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exit_:
+        runpy.run_path(str(ROOT / "tools" / "evaluate_crisis.py"), run_name="__main__")
+    assert exit_.value.code == 0
+    text = output.read_text(encoding="utf-8")
+    assert "| guard alone |" in text
+    assert "## Recall by category" in text and "## False alarms by kind" in text
+    assert "Guard alone" in text
