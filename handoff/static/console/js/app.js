@@ -111,6 +111,19 @@ async function startApp(me) {
   $("#login-view").hidden = true;
   $("#app-view").hidden = false;
   $("#session-bar").hidden = false;
+  const editorOnly = me.role === "editor";
+  $("#editor-note").hidden = !editorOnly;
+  $("#view-tabs").hidden = editorOnly;
+  if (editorOnly) {
+    $("#work-view").hidden = true;
+    $("#supervisor-view").hidden = true;
+    $("#content-view").hidden = true;
+    $("#shift-state").hidden = true;
+    renderWho();
+    $("#main").focus();
+    return;
+  }
+  $("#shift-state").hidden = false;
   renderMe();
   showView("work");
   await Promise.all([loadTopics(), loadCanned(), loadLinks(), loadDirectory()]);
@@ -210,10 +223,15 @@ function updateLivePolling() {
 
 // ---------------------------------------------------------------- me / shift
 
+function renderWho() {
+  const me = state.me;
+  if (me) $("#who").textContent = `${me.alias || me.username} · ${t(`role.${me.role}`)}`;
+}
+
 function renderMe() {
   const me = state.me;
   if (!me) return;
-  $("#who").textContent = `${me.alias || me.username} · ${t(`role.${me.role}`)}`;
+  renderWho();
   const shiftState = $("#shift-state");
   shiftState.textContent = me.on_shift ? t("shift.on") : t("shift.off");
   shiftState.classList.toggle("on", Boolean(me.on_shift));
@@ -616,6 +634,10 @@ function drawContent() {
 }
 
 function relabelAll() {
+  if (state.me && state.me.role === "editor") {
+    renderWho();
+    return;
+  }
   renderMe();
   drawQueue();
   drawLive();
