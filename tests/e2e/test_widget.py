@@ -622,7 +622,7 @@ def test_full_chat_from_greeting_to_a_volunteer_and_back(browser: Browser, stack
     queue.get_by_role("button", name="Lopeta jonottaminen").click()
     expect(queue).to_be_hidden()
     expect(w.root.locator("#kynnys-sub")).to_have_text("Botti vastaa")
-    w.send("kuitenkin haluan jutella ihmisen kanssa")
+    w.send("voinko puhua ihmisen kanssa")
     expect(queue).to_be_visible(timeout=BOT_TIMEOUT_MS)
 
     # the volunteer takes the chat in the console (second browser context)
