@@ -52,6 +52,9 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_LAUGHTER = ("😂", "🤣", "😆", "😹")  # become the word "lol", so hyperbole exclusions see them
+
+
 def _prepare(text: str) -> str:
     text = text.lower()
     if text.isascii():
@@ -61,6 +64,9 @@ def _prepare(text: str) -> str:
     for apostrophe in _APOSTROPHES:
         if apostrophe in text:
             text = text.replace(apostrophe, "")
+    for emoji in _LAUGHTER:
+        if emoji in text:
+            text = text.replace(emoji, " lol ")
     return text
 
 
