@@ -20,7 +20,6 @@ CATEGORIES = (
     "sexual_violence",
     "friend_in_danger",
 )
-_PATTERN_TEXT = re.compile(r"^[^\W_]+$")
 
 
 class LexiconError(ValueError):
@@ -201,12 +200,12 @@ def _parse_pattern(word: str, fuzzy_min: tuple[int, int], where: str) -> Pattern
     infix = len(word) > 2 and word.startswith("*") and word.endswith("*")
     if infix:
         text = fold(word[1:-1])
-        if len(text) < 4 or not _PATTERN_TEXT.match(text):
+        if len(text) < 4 or not text.isalnum():
             raise LexiconError(f"{where}: {word!r}: a *part* pattern needs 4+ letters inside")
         return Pattern(text=text, prefix=False, fuzzy=False, infix=True)
     prefix = word.endswith("*")
     text = fold(word[:-1] if prefix else word)
-    if not _PATTERN_TEXT.match(text):
+    if not text.isalnum():
         raise LexiconError(
             f"{where}: {word!r} is not a single word (letters/digits, optional * at the end);"
             " put multi-word phrases into separate word lists under 'all:'"

@@ -181,3 +181,14 @@ def test_many_matching_words_do_not_explode() -> None:
     assert GUARD.check(text) is not None
     assert len(GUARD.check_all(text)) >= 2
     assert time.perf_counter() - start < 0.5
+
+
+def test_no_municipality_name_fires_the_guard() -> None:
+    """Typo tolerance must not turn place names into crisis words ("Kristinestad" ~ "kuristi")."""
+    from kynnys.places import all_municipalities
+
+    names = all_municipalities()
+    assert len(names) > 300
+    for name in names:
+        for text in (name, f"asun {name}ssa", f"asun {name}lla", f"oon kotoisin {name}sta"):
+            assert GUARD.check(text) is None, (text, GUARD.check(text))
