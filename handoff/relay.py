@@ -83,25 +83,19 @@ class Relay:
     async def youth_message(self, conv: Conversation, client_id: str, text: str,
                             payload: str | None) -> tuple[Message, bool]:
         """Store, guard and route one youth message. Returns (message, newly stored)."""
-        known = await self.repo.by_client_id(conv.id, client_id)
-        if known is not None:
-            return known, False
         hit = crisis.check(text)  # before anything else, independent of Rasa
         appended = await self.post(conv.id, "youth", text, client_id=client_id, risk=hit is not None)
-        if not appended.created:
+        if not appended.created:  # a resend: answered with the original, nothing else happens
             return appended.message, False
         help_sent = False
         if hit is not None:
             help_sent = await self.handle_crisis(conv.id, str(getattr(hit, "category", "crisis")))
-        fresh = await self.repo.get(conv.id)
-        if fresh is None:
-            return appended.message, True
-        if fresh.state in ("bot", "queued"):
+        if appended.state in ("bot", "queued"):  # a crisis only ever moves bot -> queued
             metadata: dict[str, Any] = {}
             if hit is not None:
                 metadata["crisis_guard"] = {"fired": True, "category": str(getattr(hit, "category", "crisis")),
                                             "help_sent": help_sent}
-            self.spawn_bot(fresh.id, payload or text, metadata)
+            self.spawn_bot(conv.id, payload or text, metadata)
         return appended.message, True
 
     async def handle_crisis(self, conversation_id: str, category: str) -> bool:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handoff.store.db import aware, utcnow
+from handoff.store.db import aware, utcnow, write_session
 from handoff.store.ids import new_id
 from handoff.store.models import ROLES, ConsoleSession, Shift, Volunteer
 
@@ -24,7 +24,7 @@ class AccountRepo:
             id=new_id("v"), username=username, password_hash=password_hash, role=role, alias=alias,
             capacity=capacity, disabled=False, failed_logins=0, created_at=utcnow(),
         )
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             s.add(vol)
         return vol
 
@@ -43,7 +43,7 @@ class AccountRepo:
             return list(res.scalars())
 
     async def update(self, volunteer_id: str, **values: object) -> Volunteer | None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             vol = await s.get(Volunteer, volunteer_id)
             if vol is None:
                 return None
@@ -52,7 +52,7 @@ class AccountRepo:
         return vol
 
     async def disable(self, username: str) -> bool:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             vol = (await s.execute(select(Volunteer).where(Volunteer.username == username))).scalar_one_or_none()
             if vol is None:
                 return False
@@ -67,29 +67,32 @@ class AccountRepo:
 
     async def create_session(self, id_hash: str, volunteer_id: str, lifetime: timedelta) -> None:
         now = utcnow()
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             s.add(ConsoleSession(id_hash=id_hash, volunteer_id=volunteer_id, created_at=now,
                                  last_seen_at=now, expires_at=now + lifetime))
 
     async def session_volunteer(self, id_hash: str, idle: timedelta) -> Volunteer | None:
         now = utcnow()
-        async with self.sessions() as s, s.begin():
+        async with self.sessions() as s:
             sess = await s.get(ConsoleSession, id_hash)
-            if sess is None:
-                return None
-            expires, seen = aware(sess.expires_at), aware(sess.last_seen_at)
-            if (expires and expires < now) or (seen and seen + idle < now):
-                await s.delete(sess)
-                return None
-            vol = await s.get(Volunteer, sess.volunteer_id)
-            if vol is None or vol.disabled:
-                return None
-            if seen is None or (now - seen).total_seconds() > 30:
-                sess.last_seen_at = now
-            return vol
+            vol = await s.get(Volunteer, sess.volunteer_id) if sess is not None else None
+        if sess is None:
+            return None
+        expires, seen = aware(sess.expires_at), aware(sess.last_seen_at)
+        if (expires and expires < now) or (seen and seen + idle < now):
+            await self.delete_session(id_hash)
+            return None
+        if vol is None or vol.disabled:
+            return None
+        if seen is None or (now - seen).total_seconds() > 60:  # touch at most once a minute
+            async with write_session(self.sessions) as s:
+                await s.execute(
+                    update(ConsoleSession).where(ConsoleSession.id_hash == id_hash).values(last_seen_at=now)
+                )
+        return vol
 
     async def delete_session(self, id_hash: str) -> None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             await s.execute(delete(ConsoleSession).where(ConsoleSession.id_hash == id_hash))
 
     # --- shifts ---------------------------------------------------------------------------------
@@ -100,13 +103,13 @@ class AccountRepo:
             return {vid: aware(at) or utcnow() for vid, at in res.all()}
 
     async def start_shift(self, volunteer_id: str) -> None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             res = await s.execute(select(Shift).where(Shift.volunteer_id == volunteer_id, Shift.ended_at.is_(None)))
             if res.scalars().first() is None:
                 s.add(Shift(volunteer_id=volunteer_id, started_at=utcnow()))
 
     async def end_shift(self, volunteer_id: str) -> None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             await s.execute(
                 update(Shift).where(Shift.volunteer_id == volunteer_id, Shift.ended_at.is_(None)).values(ended_at=utcnow())
             )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handoff.store.db import utcnow
+from handoff.store.db import utcnow, write_session
 from handoff.store.ids import new_id
 from handoff.store.models import CannedReply, Feedback, ServiceLink, WrapUp
 
@@ -22,7 +22,7 @@ class ContentRepo:
             return list((await s.execute(select(CannedReply).order_by(CannedReply.language, CannedReply.title))).scalars())
 
     async def save_reply(self, reply_id: str | None, title: str, text: str, language: str) -> CannedReply | None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             if reply_id is None:
                 reply = CannedReply(id=new_id("r"), title=title, text=text, language=language, updated_at=utcnow())
                 s.add(reply)
@@ -34,7 +34,7 @@ class ContentRepo:
             return found
 
     async def delete_reply(self, reply_id: str) -> bool:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             found = await s.get(CannedReply, reply_id)
             if found is None:
                 return False
@@ -47,7 +47,7 @@ class ContentRepo:
 
     async def save_link(self, link_id: str | None, title: str, url: str, language: str,
                         topic: str | None) -> ServiceLink | None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             if link_id is None:
                 link = ServiceLink(id=new_id("l"), title=title, url=url, language=language, topic=topic,
                                    updated_at=utcnow())
@@ -61,7 +61,7 @@ class ContentRepo:
             return found
 
     async def delete_link(self, link_id: str) -> bool:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             found = await s.get(ServiceLink, link_id)
             if found is None:
                 return False
@@ -70,7 +70,7 @@ class ContentRepo:
 
     async def add_wrapup(self, conversation_id: str, volunteer_id: str | None, data: dict[str, Any],
                          waited: float | None, handled: float | None) -> None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             s.add(WrapUp(
                 conversation_id=conversation_id, volunteer_id=volunteer_id, topics=list(data.get("topics", [])),
                 referral_given=bool(data.get("referral_given")),
@@ -93,5 +93,5 @@ class ContentRepo:
             return list((await s.execute(select(WrapUp))).scalars())
 
     async def add_feedback(self, rating: int | None) -> None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             s.add(Feedback(rating=rating, created_at=utcnow()))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handoff.store.db import aware, utcnow
+from handoff.store.db import aware, utcnow, write_session
 from handoff.store.ids import new_id
 from handoff.store.models import PRIORITY_NORMAL, Conversation, Message, QueueEntry
 
@@ -19,6 +19,7 @@ from handoff.store.models import PRIORITY_NORMAL, Conversation, Message, QueueEn
 class Appended:
     message: Message
     created: bool
+    state: str | None = None  # the conversation's state when the message was stored
 
 
 class ConversationRepo:
@@ -32,7 +33,7 @@ class ConversationRepo:
             crisis=False, crisis_categories=[], crisis_alerted=False, last_seq=0, created_at=now,
             last_youth_seen_at=now,
         )
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             s.add(conv)
         return conv
 
@@ -46,7 +47,7 @@ class ConversationRepo:
             return res.scalar_one_or_none()
 
     async def update(self, conversation_id: str, **values: Any) -> Conversation | None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             conv = await s.get(Conversation, conversation_id)
             if conv is None:
                 return None
@@ -87,7 +88,7 @@ class ConversationRepo:
         buttons: list[dict[str, str]] | None = None, client_id: str | None = None, risk: bool = False,
     ) -> Appended:
         """Store a message with the next seq; a known client_id returns the stored one instead."""
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             if client_id is not None:
                 res = await s.execute(
                     select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
@@ -99,16 +100,16 @@ class ConversationRepo:
                 update(Conversation)
                 .where(Conversation.id == conversation_id)
                 .values(last_seq=Conversation.last_seq + 1)
-                .returning(Conversation.last_seq)
+                .returning(Conversation.last_seq, Conversation.state)
             )
-            seq = int(res2.scalar_one())
+            seq, state = res2.one()
             msg = Message(
                 id=new_id("m"), conversation_id=conversation_id, seq=seq, sender=sender, alias=alias,
                 volunteer_id=volunteer_id, text=text, links=links or [], buttons=buttons or [],
                 client_id=client_id, risk=risk, created_at=utcnow(),
             )
             s.add(msg)
-        return Appended(msg, True)
+        return Appended(msg, True, str(state))
 
     async def messages_after(self, conversation_id: str, seq: int = 0) -> list[Message]:
         async with self.sessions() as s:
@@ -133,7 +134,7 @@ class ConversationRepo:
 
     async def delete_content(self, conversation_id: str) -> int:
         """Delete every message of the conversation; the conversation row stays as an aggregate."""
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             res = await s.execute(delete(Message).where(Message.conversation_id == conversation_id))
             conv = await s.get(Conversation, conversation_id)
             if conv is not None:
@@ -167,7 +168,7 @@ class ConversationRepo:
 
     async def enqueue(self, conversation_id: str, priority: int) -> QueueEntry:
         now = utcnow()
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             entry = QueueEntry(conversation_id=conversation_id, priority=priority, status="waiting", enqueued_at=now)
             s.add(entry)
             conv = await s.get(Conversation, conversation_id)
@@ -184,7 +185,7 @@ class ConversationRepo:
             return res.scalars().first()
 
     async def set_priority(self, conversation_id: str, priority: int) -> None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             await s.execute(
                 update(QueueEntry)
                 .where(QueueEntry.conversation_id == conversation_id, QueueEntry.status == "waiting",
@@ -206,7 +207,7 @@ class ConversationRepo:
     async def assign(self, conversation_id: str, volunteer_id: str) -> bool:
         """Give a waiting or bot conversation to a volunteer; False if someone else was first."""
         now = utcnow()
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             res = await s.execute(
                 update(Conversation)
                 .where(Conversation.id == conversation_id, Conversation.state.in_(("queued", "bot")))
@@ -225,7 +226,7 @@ class ConversationRepo:
         return True
 
     async def reassign(self, conversation_id: str, from_volunteer: str, to_volunteer: str) -> bool:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             res = await s.execute(
                 update(Conversation)
                 .where(Conversation.id == conversation_id, Conversation.state == "volunteer",
@@ -235,7 +236,7 @@ class ConversationRepo:
             return bool(getattr(res, "rowcount", 0))
 
     async def close_queue_entries(self, conversation_id: str, status: str) -> None:
-        async with self.sessions() as s, s.begin():
+        async with write_session(self.sessions) as s:
             await s.execute(
                 update(QueueEntry)
                 .where(QueueEntry.conversation_id == conversation_id, QueueEntry.status == "waiting")

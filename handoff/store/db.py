@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +44,24 @@ def make_engine(url: str) -> AsyncEngine:
             cur.close()
 
     return engine
+
+
+_write_locks: dict[int, asyncio.Lock] = {}
+
+
+@asynccontextmanager
+async def write_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """A session in a transaction that writes. SQLite allows one writer at a time and makes waiting
+    writers sleep in growing steps; queueing them here on an asyncio lock keeps latency flat."""
+    bind = sessions.kw.get("bind")
+    is_sqlite = bind is not None and bind.dialect.name == "sqlite"
+    if not is_sqlite:
+        async with sessions() as s, s.begin():
+            yield s
+        return
+    lock = _write_locks.setdefault(id(bind), asyncio.Lock())
+    async with lock, sessions() as s, s.begin():
+        yield s
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BOT_PY = ROOT / ".venv-bot" / "bin" / "python"
 RASA = ROOT / ".venv-bot" / "bin" / "rasa"
 GW_PY = ROOT / ".venv-gw" / "bin" / "python"
-MODEL = ROOT / "models" / "kynnys.tar.gz"
+MODEL = Path(os.environ.get("KYNNYS_TEST_MODEL", "") or ROOT / "models" / "kynnys.tar.gz")
 
 
 def free_port() -> int:

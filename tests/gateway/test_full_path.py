@@ -1,0 +1,108 @@
+"""The whole path with real processes: real Rasa (trained model), the real action server and the real
+gateway, driven by real WebSocket clients.
+
+greet → request a human → queued → volunteer accepts → messages both ways → volunteer ends with
+wrap-up → content deleted (gateway store and Rasa's tracker store).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
+from tests.conftest import Stack
+from tests.support.clients import Console, YouthWS, logged_in_console
+
+ASK_HUMAN = ("Haluan jutella ihmisen kanssa", "/request_human")
+
+
+def gateway_db(stack: Stack) -> str:
+    return stack.gateway.env["DATABASE_URL"].removeprefix("sqlite+aiosqlite:///")
+
+
+def query(db: str | Path, sql: str, *args: object) -> list[tuple[object, ...]]:
+    con = sqlite3.connect(str(db), timeout=10)
+    try:
+        return list(con.execute(sql, args))
+    finally:
+        con.close()
+
+
+async def volunteer(stack: Stack, alias: str) -> Console:
+    username, password = stack.gateway.make_user("volunteer", alias=alias)
+    con = await logged_in_console(stack.gateway.url, username, password)
+    await con.go_on_shift()
+    return con
+
+
+async def test_greet_request_human_queue_accept_talk_end_and_delete(kynnys_stack: Stack) -> None:
+    vol = await volunteer(kynnys_stack, "Aino")
+    youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
+    greeting = await youth.wait_message("bot", timeout=60)
+    assert greeting["text"], "the bot greets in Finnish"
+
+    await youth.say(*ASK_HUMAN)
+    queued = await youth.wait_state("queued", timeout=60)
+    assert queued["queue"]["position"] >= 1
+
+    offer = await vol.log.wait_for(lambda f: f["type"] == "offer", timeout=30)
+    cid = offer["conversation"]["conversation_id"]
+    detail = await vol.call("POST", f"/console/api/conversations/{cid}/accept")
+    assert [m["from"] for m in detail["messages"]][:1] == ["bot"], "hand-over summary has the bot talk so far"
+    joined = await youth.wait_message("system", lambda m: "Aino" in m["text"], timeout=10)
+    assert joined
+    await youth.wait_state("volunteer")
+
+    sent = await vol.send(cid, "Hei, olen Aino. Kerro, mitä sinulle kuuluu.")
+    got = await youth.wait_message("volunteer", lambda m: m["seq"] == sent["seq"])
+    assert got["alias"] == "Aino"
+    started = time.monotonic()
+    await youth.say("kiitos kun vastasit")
+    await vol.log.wait_for(lambda f: f["type"] == "message" and f["message"]["text"] == "kiitos kun vastasit")
+    assert time.monotonic() - started < 2
+
+    rasa_id = query(gateway_db(kynnys_stack), "SELECT rasa_id FROM conversations WHERE id = ?", cid)[0][0]
+    assert rasa_id
+    tracker = kynnys_stack.rasa.tracker_db
+    assert query(tracker, "SELECT count(*) FROM events WHERE sender_id = ?", rasa_id)[0][0] > 0
+
+    await vol.call("POST", f"/console/api/conversations/{cid}/end",
+                   {"wrapup": {"topics": ["feeling_bad"], "referral_given": False}})
+    ended = await youth.log.wait_for(lambda f: f["type"] == "ended")
+    assert ended["deleted"] is True
+    assert query(gateway_db(kynnys_stack), "SELECT count(*) FROM messages WHERE conversation_id = ?", cid)[0][0] == 0
+    assert query(tracker, "SELECT count(*) FROM events WHERE sender_id = ?", rasa_id)[0][0] == 0
+    row = query(gateway_db(kynnys_stack), "SELECT state, token_hash, topic FROM conversations WHERE id = ?", cid)[0]
+    assert row[0] == "ended" and row[1] is None
+    assert query(gateway_db(kynnys_stack), "SELECT topics FROM wrapups WHERE conversation_id = ?", cid)
+    await vol.call("POST", "/console/api/shift", {"on": False})
+    await vol.close()
+    await youth.close()
+
+
+async def test_nobody_on_shift_the_bot_keeps_serving_and_nobody_is_queued(kynnys_stack: Stack) -> None:
+    youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
+    await youth.wait_message("bot", timeout=60)
+    start = len(youth.log.frames)
+    await youth.say(*ASK_HUMAN)
+    reply = await youth.log.wait_for(lambda f: f["type"] == "message" and f["from"] in ("bot", "system"),
+                                     timeout=60, start=start + 1)
+    assert reply["text"]
+    await asyncio.sleep(1.0)
+    assert not [f for f in youth.log.frames if f["type"] == "state" and f["state"] == "queued"]
+    await youth.close()
+
+
+async def test_crisis_message_gets_help_at_once_and_the_bot_follows_up(kynnys_stack: Stack) -> None:
+    youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
+    await youth.wait_message("bot", timeout=60)
+    start = len(youth.log.frames)
+    started = time.monotonic()
+    await youth.say("mä en jaksa enää, haluun kuolla")
+    help_msg = await youth.wait_message("system", lambda m: "112" in m["text"], timeout=1.0, start=start)
+    assert time.monotonic() - started < 1.0 and help_msg["links"]
+    follow_up = await youth.wait_message("bot", timeout=60, start=start)
+    assert follow_up["text"]
+    await youth.close()
