@@ -154,6 +154,7 @@ class Youth:
         self.ws = ws
         self.waiters: dict[str, asyncio.Future[float]] = {}
         self.token = ""
+        self.welcomed = asyncio.Event()
         self.task = asyncio.create_task(self.read())
 
     async def read(self) -> None:
@@ -163,6 +164,7 @@ class Youth:
             frame = json.loads(msg.data)
             if frame.get("type") == "welcome":
                 self.token = frame["token"]
+                self.welcomed.set()
             if frame.get("type") == "message" and frame["from"] == "volunteer":
                 fut = self.waiters.pop(frame["text"], None)
                 if fut is not None and not fut.done():
@@ -225,8 +227,7 @@ async def bench_gateway(base: str, pid: int, db_url: str, n: int, chats: int, ro
         before = rss_kib(pid)
         t0 = time.perf_counter()
         youths: list[Youth] = await connect_many(session, base.replace("http", "ws") + "/ws/youth", n, hello=True)
-        while any(not y.token for y in youths):
-            await asyncio.sleep(0.1)
+        await asyncio.wait_for(asyncio.gather(*(y.welcomed.wait() for y in youths)), 120)
         connect_seconds = time.perf_counter() - t0
         await asyncio.sleep(3.0)  # greetings (bot down) settle
         after = rss_kib(pid)
