@@ -77,7 +77,7 @@ async def make_gateway(tmp_path: Path) -> AsyncIterator[GatewayFactory]:
 
     async def factory(**overrides: Any) -> InProcessGateway:
         db = tmp_path / f"gw{len(clients)}.db"
-        url = f"sqlite+aiosqlite:///{db}"
+        url = str(overrides.get("database_url") or f"sqlite+aiosqlite:///{db}")
         await asyncio.to_thread(upgrade_head, url)
         tracker = tmp_path / "tracker.db"
         values: dict[str, Any] = {
