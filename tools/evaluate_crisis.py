@@ -26,12 +26,14 @@ sys.path.insert(0, str(ROOT))
 
 from kynnys.crisis.evaluation import (  # noqa: E402
     EVAL_SET,
+    NLU_HELDOUT,
     EvalItem,
     Report,
     Tally,
     evaluate,
     guard_detector,
     load_eval_set,
+    load_nlu_heldout,
 )
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
@@ -77,7 +79,41 @@ def _table(title: str, rows: dict[str, Tally], reports: list[Report], attr: str)
     return lines
 
 
-def render(reports: list[Report], note: str, items: list[EvalItem]) -> str:
+def render_heldout(report: Report) -> list[str]:
+    """Secondary check on tests/nlu/heldout.yml (crisis intent vs all other intents)."""
+    lines = [
+        "",
+        "## Secondary check: the NLU held-out set, guard alone",
+        "",
+        "`tests/nlu/heldout.yml` is the NLU model's held-out test set, written independently of the",
+        "lexicon and never used to tune it. Crisis = intent `crisis`; every other intent counts as",
+        "non-crisis.",
+        "",
+        "| detector | recall | false-alarm rate | precision |",
+        "|---|---:|---:|---:|",
+        f"| {report.name} | {_pct(report.recall)} | {_pct(report.false_alarms)} | "
+        f"{report.precision:.3f} |",
+        "",
+        "False alarms by intent:",
+        "",
+        "| intent | false alarms |",
+        "|---|---:|",
+    ]
+    lines += [
+        f"| {kind} | {_pct(tally)} |" for kind, tally in sorted(report.false_alarms_by_kind.items())
+    ]
+    lines += ["", f"Misses ({len(report.misses)}):", ""]
+    lines += [f"- {m.text}" for m in report.misses] or ["- none"]
+    lines += ["", f"False alarms ({len(report.false_alarm_items)}):", ""]
+    lines += [
+        f"- [{item.label}] {item.text} — *{reason}*" for item, reason in report.false_alarm_items
+    ] or ["- none"]
+    return lines
+
+
+def render(
+    reports: list[Report], note: str, items: list[EvalItem], heldout: Report | None = None
+) -> str:
     crisis_count = sum(item.crisis for item in items)
     lines = [
         "# Crisis detection: evaluation",
@@ -117,6 +153,8 @@ def render(reports: list[Report], note: str, items: list[EvalItem]) -> str:
             f"- [{item.lang}, {item.label}] {item.text} — *{reason}*"
             for item, reason in report.false_alarm_items
         ] or ["- none"]
+    if heldout is not None:
+        lines += render_heldout(heldout)
     return "\n".join(lines) + "\n"
 
 
@@ -125,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval-set", type=Path, default=EVAL_SET)
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--nlu-heldout", type=Path, default=NLU_HELDOUT)
     parser.add_argument("--guard-only", action="store_true")
     args = parser.parse_args(argv)
 
@@ -151,11 +190,19 @@ def main(argv: list[str] | None = None) -> int:
                 f"Model: `{args.model.relative_to(ROOT)}` (CrisisOverride switched off for "
                 "'NLU alone' with KYNNYS_CRISIS_OVERRIDE=off)."
             )
-    args.output.write_text(render(reports, note, items), encoding="utf-8")
+    heldout = None
+    if args.nlu_heldout.exists():
+        heldout = evaluate("guard alone", load_nlu_heldout(args.nlu_heldout), guard_detector())
+    args.output.write_text(render(reports, note, items, heldout), encoding="utf-8")
     for report in reports:
         print(
             f"{report.name:12s} recall {_pct(report.recall)}  false alarms "
             f"{_pct(report.false_alarms)}  precision {report.precision:.3f}"
+        )
+    if heldout is not None:
+        print(
+            f"NLU held-out, guard alone: recall {_pct(heldout.recall)}  false alarms "
+            f"{_pct(heldout.false_alarms)}"
         )
     if note:
         print(note)

@@ -6,6 +6,7 @@ the guard to a floor.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from pathlib import Path
 import yaml
 
 EVAL_SET = Path(__file__).resolve().parents[2] / "tests" / "crisis" / "eval_set.yml"
+NLU_HELDOUT = Path(__file__).resolve().parents[2] / "tests" / "nlu" / "heldout.yml"
+_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,24 @@ def load_eval_set(path: Path | None = None) -> list[EvalItem]:
         EvalItem(str(raw["text"]), str(raw["lang"]), False, str(raw["kind"]))
         for raw in document.get("non_crisis") or ()
     ]
+    return items
+
+
+def load_nlu_heldout(path: Path | None = None) -> list[EvalItem]:
+    """The NLU held-out set (Rasa YAML) as crisis (intent `crisis`) vs everything else."""
+    with open(path or NLU_HELDOUT, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    items: list[EvalItem] = []
+    for block in document.get("nlu") or ():
+        intent = block.get("intent")
+        if not intent:
+            continue
+        for line in str(block.get("examples") or "").splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                text = _ANNOTATION.sub(lambda match: match.group(1), line[2:])
+                crisis = intent == "crisis"
+                items.append(EvalItem(text, "", crisis, "crisis" if crisis else str(intent)))
     return items
 
 

@@ -60,3 +60,23 @@ def test_evaluation_tool_writes_a_report(tmp_path: Path, monkeypatch: pytest.Mon
     assert "| guard alone |" in text
     assert "## Recall by category" in text and "## False alarms by kind" in text
     assert "Guard alone" in text
+    assert "Secondary check: the NLU held-out set" in text
+
+
+def test_nlu_heldout_is_read_as_crisis_versus_the_rest(tmp_path: Path) -> None:
+    from kynnys.crisis.evaluation import load_nlu_heldout
+
+    path = tmp_path / "heldout.yml"
+    path.write_text(
+        'version: "3.1"\nnlu:\n- intent: crisis\n  examples: |\n    - haluun kuolla\n'
+        "- intent: inform_location\n  examples: |\n"
+        '    - asun [tampereella](municipality)\n    - bor i [Åbo]{"entity": "municipality"}\n'
+        "- synonym: x\n  examples: |\n    - y\n",
+        encoding="utf-8",
+    )
+    items = load_nlu_heldout(path)
+    assert [(i.text, i.crisis, i.label) for i in items] == [
+        ("haluun kuolla", True, "crisis"),
+        ("asun tampereella", False, "inform_location"),
+        ("bor i Åbo", False, "inform_location"),
+    ]
