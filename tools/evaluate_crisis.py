@@ -66,6 +66,13 @@ def nlu_detector(model: Path, texts: list[str]) -> Callable[[str], str | None]:
     return detect
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def _pct(tally: Tally) -> str:
     return f"{tally.rate:.3f} ({tally.flagged}/{tally.total})"
 
@@ -174,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.guard_only:
         note = "Guard alone (run with `--guard-only`); the NLU model was not evaluated."
     elif not args.model.exists():
-        note = f"No trained model at `{args.model.relative_to(ROOT)}`: guard alone only."
+        note = f"No trained model at `{_shown(args.model)}`: guard alone only."
     else:
         try:
             nlu = nlu_detector(args.model, [item.text for item in items])
@@ -187,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                 evaluate("guard + NLU", items, lambda text: detect_guard(text) or nlu(text))
             )
             note = (
-                f"Model: `{args.model.relative_to(ROOT)}` (CrisisOverride switched off for "
+                f"Model: `{_shown(args.model)}` (CrisisOverride switched off for "
                 "'NLU alone' with KYNNYS_CRISIS_OVERRIDE=off)."
             )
     heldout = None
