@@ -236,6 +236,7 @@ button{cursor:pointer}
 .queue p{margin:0;flex:1 1 12em}
 .queue button,.confirm button,.ended button.secondary{background:#fff;color:#0d2a4a;border:2px solid #0d2a4a;border-radius:8px;padding:4px 10px;min-height:40px}
 .log{flex:1;overflow-y:auto;padding:12px;background:#f7f8fa;overscroll-behavior:contain}
+.log:focus-visible{outline:3px solid #111;outline-offset:-3px;box-shadow:inset 0 0 0 5px #fff}
 .log ol{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:8px}
 .msg{max-width:86%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere}
 .msg .who{display:block;font-size:.78em;font-weight:700;margin-bottom:2px}
