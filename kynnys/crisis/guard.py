@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from kynnys.crisis.lexicon import Entry, Group, Lexicon, Pattern, load_lexicon
 from kynnys.crisis.normalize import normalized_text, tokenize
 
 _CACHE_LIMIT = 100_000
-_MAX_COMBINATIONS = 512
+_MAX_COMBINATIONS = 4096
 
 
 @dataclass(frozen=True)
@@ -225,17 +226,19 @@ def _find_span(
             return None
         by_group.append(found)
     unless_positions = positions.get((entry_index, -1), [])
-    starts = sorted({p for found in by_group for p in found})
-    for low in starts:
-        high_limit = low + entry.window
-        choices = [[p for p in found if low <= p <= high_limit] for found in by_group]
+    window = entry.window
+    # Every valid choice contains a position of the rarest group: look only around those.
+    rarest = min(by_group, key=len)
+    for anchor in rarest:
+        low, high = anchor - window, anchor + window
+        choices = [found[bisect_left(found, low) : bisect_right(found, high)] for found in by_group]
         if not all(choices):
             continue
         for combination in itertools.islice(itertools.product(*choices), _MAX_COMBINATIONS):
-            if len(set(combination)) != group_count:
-                continue
             first, last = min(combination), max(combination)
-            if any(
+            if last - first > window or len(set(combination)) != group_count:
+                continue
+            if unless_positions and any(
                 first - entry.unless_window <= p <= last + entry.unless_window
                 for p in unless_positions
             ):
