@@ -245,11 +245,19 @@ def logout(page: Page) -> None:
     page.context.close()
 
 
+@pytest.fixture(scope="module")
+def accounts(console_env: Any) -> dict[str, tuple[str, str]]:
+    """One supervisor and two volunteers for the whole module (the account CLI takes seconds per
+    call). Every test ends its chats and signs out, so the next test finds the accounts idle."""
+    roles = {"supervisor": "supervisor", "vol_a": "volunteer", "vol_b": "volunteer"}
+    return {name: console_env.make_user(role) for name, role in roles.items()}
+
+
 # --------------------------------------------------------------------------- tests
 
 
-def test_login_refuses_wrong_password_and_accepts_the_right_one(browser: Browser, console_env: Any) -> None:
-    username, password = console_env.make_user("volunteer")
+def test_login_refuses_wrong_password_and_accepts_the_right_one(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
+    username, password = accounts["vol_a"]
     page = new_page(browser)
     page.goto(f"{console_env.url}/console/")
     page.fill("#login-username", username)
@@ -277,9 +285,9 @@ def test_login_refuses_wrong_password_and_accepts_the_right_one(browser: Browser
     logout(page)
 
 
-def test_volunteer_takes_a_queued_youth_talks_and_ends_with_wrapup(browser: Browser, console_env: Any) -> None:
-    supervisor, sup_password = console_env.make_user("supervisor")
-    volunteer, password = console_env.make_user("volunteer")
+def test_volunteer_takes_a_queued_youth_talks_and_ends_with_wrapup(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
+    supervisor, sup_password = accounts["supervisor"]
+    volunteer, password = accounts["vol_a"]
 
     # A supervisor adds a canned reply; volunteers see it at once in their menus.
     sup = new_page(browser)
@@ -317,7 +325,7 @@ def test_volunteer_takes_a_queued_youth_talks_and_ends_with_wrapup(browser: Brow
         expect(panel.locator(".msg-youth")).to_contain_text(["mulla on tosi paha olo ja ahdistaa"])
         expect(panel.locator(".msg-bot").first).to_be_visible()
         # Focus moved to the composer.
-        assert page.evaluate("document.activeElement.classList.contains('compose-text')")
+        expect(panel.locator(".compose-text")).to_be_focused()
 
         # The young person is told that a volunteer joined.
         youth.wait_for(lambda f: f["type"] == "state" and f["state"] == "volunteer")
@@ -360,9 +368,9 @@ def test_volunteer_takes_a_queued_youth_talks_and_ends_with_wrapup(browser: Brow
         logout(sup)
 
 
-def test_supervisor_overview_shows_shift_queue_and_counts(browser: Browser, console_env: Any) -> None:
-    supervisor, sup_password = console_env.make_user("supervisor")
-    volunteer, password = console_env.make_user("volunteer")
+def test_supervisor_overview_shows_shift_queue_and_counts(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
+    supervisor, sup_password = accounts["supervisor"]
+    volunteer, password = accounts["vol_b"]
     page = new_page(browser)
     login(page, console_env.url, volunteer, password)
     alias = f"Eero{int(time.time()) % 1000}"
@@ -397,8 +405,8 @@ def test_supervisor_overview_shows_shift_queue_and_counts(browser: Browser, cons
     logout(plain)
 
 
-def test_keyboard_only_accept_and_reply(browser: Browser, console_env: Any) -> None:
-    volunteer, password = console_env.make_user("volunteer")
+def test_keyboard_only_accept_and_reply(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
+    volunteer, password = accounts["vol_b"]
     page = new_page(browser)
     page.goto(f"{console_env.url}/console/")
     # Sign in with the keyboard alone.
@@ -457,8 +465,8 @@ def test_keyboard_only_accept_and_reply(browser: Browser, console_env: Any) -> N
         logout(page)
 
 
-def test_crisis_alert_reaches_volunteer_on_shift_and_marks_the_message(browser: Browser, console_env: Any) -> None:
-    volunteer, password = console_env.make_user("volunteer")
+def test_crisis_alert_reaches_volunteer_on_shift_and_marks_the_message(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
+    volunteer, password = accounts["vol_a"]
     page = new_page(browser)
     login(page, console_env.url, volunteer, password)
     start_shift(page, "Mikko")
@@ -498,8 +506,8 @@ def test_crisis_alert_reaches_volunteer_on_shift_and_marks_the_message(browser: 
         logout(page)
 
 
-def test_watch_a_bot_conversation_and_step_in(browser: Browser, console_env: Any) -> None:
-    volunteer, password = console_env.make_user("volunteer")
+def test_watch_a_bot_conversation_and_step_in(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
+    volunteer, password = accounts["vol_b"]
     page = new_page(browser)
     login(page, console_env.url, volunteer, password)
     start_shift(page, "Laura")
@@ -549,9 +557,9 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     return [v for v in result if v["impact"] in SERIOUS]
 
 
-def test_axe_has_no_serious_violations(browser: Browser, console_env: Any) -> None:
+def test_axe_has_no_serious_violations(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
     assert AXE_JS.exists(), "axe-core is vendored under tests/e2e/vendor/"
-    supervisor, password = console_env.make_user("supervisor")
+    supervisor, password = accounts["supervisor"]
     page = new_page(browser, bypass_csp=True)
     page.goto(f"{console_env.url}/console/")
     expect(page.locator("#login-view")).to_be_visible()
@@ -594,12 +602,12 @@ def test_axe_has_no_serious_violations(browser: Browser, console_env: Any) -> No
         logout(page)
 
 
-def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console_env: Any, tmp_path: Path) -> None:
+def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]], tmp_path: Path) -> None:
     """Two chats sit side by side on a desktop and stack on a phone, with no sideways scrolling.
     KYNNYS_SCREENSHOTS=1 writes docs/screenshots/console-desktop.png and console-phone.png."""
     out = SCREENSHOTS if os.environ.get("KYNNYS_SCREENSHOTS") == "1" else tmp_path
     out.mkdir(parents=True, exist_ok=True)
-    volunteer, password = console_env.make_user("volunteer")
+    volunteer, password = accounts["vol_a"]
     page = new_page(browser, width=1440, height=1000)
     login(page, console_env.url, volunteer, password)
     start_shift(page, "Aino")

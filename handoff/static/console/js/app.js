@@ -567,6 +567,8 @@ function onFrame(frame) {
       break;
     case "overview":
       state.overview = frame;
+      // Queue frames go to those on shift; a supervisor off shift keeps the queue fresh from here.
+      if (!onShift() && Array.isArray(frame.queue)) setQueue(frame.queue, frame.counts ? frame.counts.estimated_wait_seconds ?? null : null);
       if (state.view === "supervisor") renderOverview(state.overview);
       break;
     default:
