@@ -195,4 +195,3 @@ async def test_publish_refused_when_the_checks_fail(project: Path, editor: Conso
     assert steps["checks"] == "failed" and steps["training"] == "pending"
     assert any("impossible period '21:00-14:00'" in p["message"] for p in result["problems"])
     assert {p: p.read_bytes() for p in (project / "data").rglob("*.yml")} == live
-    assert not (project / "data" / "editor-log.yml").exists()
