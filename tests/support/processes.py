@@ -100,9 +100,10 @@ class RasaServer:
     process: Process
 
 
-def start_rasa(work: Path, action_url: str | None = None, timeout: float = 180.0) -> RasaServer:
+def start_rasa(work: Path, action_url: str | None = None, timeout: float = 420.0) -> RasaServer:
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}: run scripts/train.sh first")
+    work.mkdir(parents=True, exist_ok=True)
     port = free_port()
     token = secrets.token_urlsafe(16)
     tracker = work / "rasa-tracker.db"
