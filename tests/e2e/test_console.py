@@ -630,6 +630,8 @@ def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console
             panel.locator(".send-button").click()
             youth.wait_for(lambda f: f["type"] == "message" and f["from"] == "volunteer")
         youths[0].say("en oikein tiiä. kaikki tuntuu raskaalta")
+        # A message the crisis guard may flag shows the risk marker in the screenshot.
+        youths[1].say("joskus mä satutan itteäni kun ahdistaa liikaa")
         youths[1].send({"type": "typing", "on": True})
         # A third young person waits in the queue.
         before = queued_ids(page)
@@ -643,6 +645,7 @@ def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console
         second = chat_panel(page, ids[1]).bounding_box()
         assert first and second
         assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1, "side by side"
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(out / "console-desktop.png"))
 
         page.set_viewport_size({"width": 390, "height": 844})
@@ -652,6 +655,7 @@ def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console
         assert first and second
         assert second["y"] >= first["y"] + first["height"] - 1, "stacked on a phone"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(out / "console-phone.png"), full_page=True)
         page.set_viewport_size({"width": 1440, "height": 1000})
         for conversation_id in ids:
