@@ -274,6 +274,17 @@ class Relay:
         self.router.queue_changed()
         return True
 
+    async def nobody_on_duty(self, conversation_id: str) -> None:
+        conv = await self.repo.get(conversation_id)
+        if conv is None or conv.state != "queued":
+            return
+        await self.repo.close_queue_entries(conversation_id, "left")
+        await self.repo.update(conversation_id, state="bot")
+        await self.router.withdraw_offer(conversation_id, "youth_left")
+        await self.system(conv, texts.text("nobody_on_duty", conv.language, hours=hours.describe(conv.language)))
+        await self.send_state(conversation_id)
+        await self.conversation_changed(conversation_id)
+
     # --- volunteer ------------------------------------------------------------------------------
 
     async def volunteer_message(self, conv: Conversation, volunteer: Volunteer, text: str,

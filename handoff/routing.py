@@ -391,7 +391,14 @@ class Router:
         self.ctx.connections.on_shift = set(self.shift)
         await self.ctx.bus.publish("control", {"kind": "shift", "volunteer_id": vol.id, "on": on})
         await self._send_me(vol.id)
+        if not self.shift:
+            await self._close_queue()
         self.queue_changed()
+
+    async def _close_queue(self) -> None:
+        """The last volunteer left the shift: nobody waits in vain; the bot keeps serving."""
+        for _entry, conv in await self.repo.waiting():
+            await self.relay.nobody_on_duty(conv.id)
 
     async def _send_me(self, volunteer_id: str) -> None:
         vol = await self.ctx.accounts.get(volunteer_id)

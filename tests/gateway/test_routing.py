@@ -175,7 +175,6 @@ async def test_volunteer_disconnect_returns_the_chat_to_the_front_after_the_grac
     other = await gw.console()
     await waiting.say("Haluan jutella ihmisen kanssa", payload="/request_human")
     await waiting.wait_state("queued")
-    await other.call("POST", "/console/api/shift", {"on": False})  # stop offers so the queue stays visible
 
     start = len(youth.log.frames)
     await vol.close_ws()  # the volunteer's browser dies
@@ -251,3 +250,16 @@ async def test_availability_api_needs_the_bearer_token_and_reports_the_queue(gw:
     await vol.close()
     for y in (youth, waiting):
         await y.close()
+
+
+async def test_when_the_last_volunteer_leaves_the_shift_nobody_waits_in_vain(gw: InProcessGateway) -> None:
+    vol = await gw.console()
+    youth = await queued_youth(gw)
+    start = len(youth.log.frames)
+    await vol.call("POST", "/console/api/shift", {"on": False})
+    await youth.wait_state("bot", start=start)
+    notice = await youth.wait_message("system", start=start)
+    assert "jono" in notice["text"]
+    assert await gw.ctx.conversations.waiting() == []
+    await vol.close()
+    await youth.close()

@@ -301,6 +301,7 @@ function setQueue(entries, estimate) {
   }
   for (const entry of entries) if (entry.priority === "crisis" || entry.crisis) state.crisisQueued.add(entry.conversation_id);
   drawQueue();
+  drawLive();
   if (entries.length > before && onShift()) announce(t("queue.changed", { n: entries.length }));
 }
 
@@ -313,7 +314,8 @@ function drawLive() {
   const watching = new Set();
   const mine = new Set();
   for (const [id, panel] of state.chats) (panel.mode === "watch" ? watching : mine).add(id);
-  renderLive(state.live, { watching, mine, onWatch: watchConversation, onStepIn: stepIn });
+  const queued = new Set(state.queue.map((entry) => entry.conversation_id));
+  renderLive(state.live, { watching, mine, queued, onWatch: watchConversation, onStepIn: stepIn });
 }
 
 async function takeConversation(id) {

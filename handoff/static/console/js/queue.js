@@ -13,7 +13,7 @@ function entryTags(entry) {
   const tags = [];
   const crisis = entry.priority === "crisis" || entry.crisis;
   if (crisis) tags.push(h("span", { class: "tag tag-crisis", text: t("priority.crisis") }));
-  tags.push(h("span", { class: "tag", text: topicLabel(entry.topic) }));
+  if (entry.topic) tags.push(h("span", { class: "tag", text: topicLabel(entry.topic) }));
   return tags;
 }
 
@@ -107,12 +107,14 @@ export function renderOffer(offer, opts) {
 }
 
 /**
- * Bot conversations going on now (watch mode). opts: {watching: Set<id>, mine: Set<id>, onWatch(id), onStepIn(id)}
+ * Bot conversations going on now (watch mode). opts: {watching, mine, queued: Set<id>, onWatch(id), onStepIn(id)}
  */
 export function renderLive(conversations, opts) {
   const list = $("#live-list");
   clear(list);
-  const botOnes = conversations.filter((c) => c.state === "bot" && !opts.mine.has(c.conversation_id));
+  const botOnes = conversations.filter(
+    (c) => c.state === "bot" && !opts.mine.has(c.conversation_id) && !opts.queued.has(c.conversation_id),
+  );
   $("#live-empty").hidden = botOnes.length > 0;
   for (const conv of botOnes) {
     const title = conversationTitle(conv.conversation_id);
