@@ -349,7 +349,10 @@ def test_volunteer_takes_a_queued_youth_talks_and_ends_with_wrapup(browser: Brow
         assert panel.locator(".msg-youth b").count() == 0
 
         # A free-text reply with a service link attached.
+        typing_from = len(youth.frames)
         panel.locator(".compose-text").fill("Tässä vielä yksi paikka, josta saat apua.")
+        # The young person sees that the volunteer is typing.
+        youth.wait_for(lambda f: f["type"] == "typing" and f.get("from") == "volunteer" and f["on"], start=typing_from)
         options = panel.locator(".link-select option[value^='d:'], .link-select option[value^='l:']")
         if options.count():
             panel.locator(".link-select").select_option(options.first.get_attribute("value"))
@@ -664,3 +667,47 @@ def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console
         for youth in youths:
             youth.close()
         logout(page)
+
+
+def test_transfer_to_another_volunteer(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
+    first, first_password = accounts["vol_a"]
+    second, second_password = accounts["vol_b"]
+    page_a = new_page(browser)
+    login(page_a, console_env.url, first, first_password)
+    start_shift(page_a, "Aino")
+    page_b = new_page(browser)
+    login(page_b, console_env.url, second, second_password)
+    start_shift(page_b, "Ville")
+    before = queued_ids(page_a)
+    youth = YouthClient(console_env.url)
+    try:
+        youth.request_human("mun vanhemmat riitelee koko ajan")
+        conversation_id = wait_new_queue_entry(page_a, before, "vanhemmat riitelee")
+        page_a.locator(f'#queue-list > li[data-conversation="{conversation_id}"] .take-button').click()
+        panel_a = chat_panel(page_a, conversation_id)
+        expect(panel_a).to_be_visible()
+        youth.wait_for(lambda f: f["type"] == "state" and f["state"] == "volunteer" and f.get("volunteer_alias") == "Aino")
+
+        panel_a.locator(".transfer-button").click()
+        dialog = page_a.locator("#transfer-dialog")
+        expect(dialog).to_be_visible()
+        option = dialog.locator("label", has_text="Ville")
+        expect(option).to_be_visible()
+        option.locator("input").check()
+        dialog.locator("#transfer-submit").click()
+        expect(dialog).to_be_hidden()
+        expect(panel_a).to_have_count(0)
+
+        # The other volunteer gets the chat with its history; the young person is told about the change.
+        panel_b = chat_panel(page_b, conversation_id)
+        expect(panel_b).to_be_visible()
+        expect(panel_b.locator(".msg-youth")).to_contain_text(["mun vanhemmat riitelee koko ajan"])
+        youth.wait_for(lambda f: f["type"] == "message" and f["from"] == "system" and "Ville" in f["text"])
+        panel_b.locator(".compose-text").fill("Hei, olen Ville. Jatketaan tästä.")
+        panel_b.locator(".send-button").click()
+        youth.wait_for(lambda f: f["type"] == "message" and f["from"] == "volunteer" and f.get("alias") == "Ville")
+        end_with_wrapup(page_b, conversation_id, topic="relationships")
+    finally:
+        youth.close()
+        logout(page_a)
+        logout(page_b)
