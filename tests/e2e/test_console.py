@@ -285,6 +285,26 @@ def test_login_refuses_wrong_password_and_accepts_the_right_one(browser: Browser
     logout(page)
 
 
+def test_repeated_wrong_passwords_lock_the_account(browser: Browser, console_env: Any) -> None:
+    username, password = console_env.make_user("volunteer")
+    page = new_page(browser)
+    page.goto(f"{console_env.url}/console/")
+    for attempt in range(5):
+        page.fill("#login-username", username)
+        page.fill("#login-password", f"wrong-{attempt}")
+        page.click("#login-submit")
+        expect(page.locator("#login-error")).not_to_have_text("")
+        expect(page.locator("#login-submit")).to_be_enabled()
+    expect(page.locator("#login-error")).to_contain_text("Liian monta yritystä")
+    # Even the right password is refused while the account is locked.
+    page.fill("#login-username", username)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
+    expect(page.locator("#login-error")).to_contain_text("Liian monta yritystä")
+    expect(page.locator("#app-view")).to_be_hidden()
+    page.context.close()
+
+
 def test_volunteer_takes_a_queued_youth_talks_and_ends_with_wrapup(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
     supervisor, sup_password = accounts["supervisor"]
     volunteer, password = accounts["vol_a"]
