@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import re
 import sys
 from collections.abc import Awaitable, Callable
 
@@ -24,6 +25,7 @@ from handoff.store.migrate import upgrade_head
 from handoff.store.models import ROLES
 
 MIN_PASSWORD = 10
+USERNAME_RE = re.compile(r"^[\w.@-]{2,80}$")
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -66,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.action == "add":
+        if not USERNAME_RE.match(args.name):
+            print("username: 2–80 characters: letters, digits, '.', '_', '-', '@'", file=sys.stderr)
+            return 2
         password = _read_password(args.password_stdin)
         if len(password) < MIN_PASSWORD:
             print(f"password must be at least {MIN_PASSWORD} characters", file=sys.stderr)
