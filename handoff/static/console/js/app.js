@@ -664,8 +664,11 @@ async function sessionEnded() {
 async function boot() {
   setLang(lang());
   api.setUnauthenticatedHandler(sessionEnded);
-  $("#lang-toggle").addEventListener("click", () => {
+  const toggle = $("#lang-toggle");
+  toggle.lang = lang() === "fi" ? "en" : "fi"; // the button names the other language in that language
+  toggle.addEventListener("click", () => {
     setLang(lang() === "fi" ? "en" : "fi");
+    toggle.lang = lang() === "fi" ? "en" : "fi";
     if (state.me) relabelAll();
   });
   $("#login-form").addEventListener("submit", onLoginSubmit);
