@@ -614,8 +614,8 @@ button{cursor:pointer}
       }
       if (m.from === "bot" || m.from === "volunteer") this.showTyping(m.from, false);
       this.addBubble(m);
-      if (m.from !== "youth" && this.el.panel.hidden && !replay) this.setUnread((this.unread || 0) + 1);
       if (m.from !== "youth" && !(replay && this.quietReplay)) {
+        if (this.el.panel.hidden) this.setUnread((this.unread || 0) + 1);
         this.announce(this.whoLabel(m) + ": " + String(m.text || ""), false);
       }
     }
