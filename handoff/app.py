@@ -94,7 +94,7 @@ def _setup_editor(app: web.Application) -> None:
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[security_headers, console_guard(settings.public_url)],
-                          client_max_size=64 * 1024)
+                          client_max_size=1024 * 1024)
     engine = make_engine(settings.database_url)
     sessions = make_sessionmaker(engine)
     bus = make_bus(settings.bus_url)

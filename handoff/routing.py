@@ -62,8 +62,13 @@ class Router:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     async def load(self) -> None:
+        """At start-up: shifts from the store; volunteers who had chats get the grace period to come
+        back (their consoles reconnect on their own); the queue is offered again."""
         self.shift = await self.ctx.accounts.open_shifts()
         self.ctx.connections.on_shift = set(self.shift)
+        for vid in await self.repo.chat_counts():
+            self.console_disconnected(vid)
+        self.queue_changed()
 
     # --- facts ----------------------------------------------------------------------------------
 
