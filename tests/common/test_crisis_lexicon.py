@@ -102,3 +102,15 @@ def test_lexicon_file_is_documented_for_editors() -> None:
     text = DEFAULT_LEXICON.read_text(encoding="utf-8")
     for phrase in ("HOW TO ADD AN ENTRY", "examples:", "not_examples:", "unless:", "fuzzy: false"):
         assert phrase in text
+
+
+def test_no_lexicon_sentence_is_copied_from_the_evaluation_sets() -> None:
+    """tests/crisis/ and tests/nlu/ measure messages nobody tuned for: keep them out of here."""
+    from kynnys.crisis.evaluation import load_eval_set, load_nlu_heldout
+
+    evaluation = {item.text.casefold().strip() for item in load_eval_set()}
+    evaluation |= {item.text.casefold().strip() for item in load_nlu_heldout()}
+    sentences = [s for e in GUARD.entries for s in (*e.examples, *e.not_examples)]
+    sentences += list(GUARD.lexicon.not_crisis)
+    copied = [s for s in sentences if s.casefold().strip() in evaluation]
+    assert copied == [], "write your own example sentences instead of these"
