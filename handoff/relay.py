@@ -51,12 +51,15 @@ class Relay:
         self, conversation_id: str, sender: str, text: str, *, alias: str | None = None,
         volunteer_id: str | None = None, links: list[dict[str, str]] | None = None,
         buttons: list[dict[str, str]] | None = None, client_id: str | None = None, risk: bool = False,
+        require_states: tuple[str, ...] | None = None, require_volunteer: str | None = None,
     ) -> Appended:
-        """Store a message and deliver it to the young person and to the consoles that see the chat."""
+        """Store a message and deliver it to the young person and to the consoles that see the chat.
+        Raises NotAllowed (nothing stored) when the require_* conditions do not hold."""
         async with self.ctx.locks.seq[conversation_id]:
             appended = await self.repo.append_message(
                 conversation_id, sender, text, alias=alias, volunteer_id=volunteer_id, links=links,
-                buttons=buttons, client_id=client_id, risk=risk,
+                buttons=buttons, client_id=client_id, risk=risk, require_states=require_states,
+                require_volunteer=require_volunteer,
             )
             if appended.created:
                 await self.to_youth(conversation_id, message_frame(appended.message, for_youth=True))
@@ -80,22 +83,25 @@ class Relay:
 
     # --- youth ----------------------------------------------------------------------------------
 
-    async def youth_message(self, conv: Conversation, client_id: str, text: str,
+    async def youth_message(self, conversation_id: str, client_id: str, text: str,
                             payload: str | None) -> tuple[Message, bool]:
-        """Store, guard and route one youth message. Returns (message, newly stored)."""
+        """Store, guard and route one youth message. Returns (message, newly stored).
+        Raises NotAllowed when the conversation has ended."""
         hit = crisis.check(text)  # before anything else, independent of Rasa
-        appended = await self.post(conv.id, "youth", text, client_id=client_id, risk=hit is not None)
+        appended = await self.post(conversation_id, "youth", text, client_id=client_id, risk=hit is not None,
+                                   require_states=("bot", "queued", "volunteer"))
+        conv_id = conversation_id
         if not appended.created:  # a resend: answered with the original, nothing else happens
             return appended.message, False
         help_sent = False
         if hit is not None:
-            help_sent = await self.handle_crisis(conv.id, str(getattr(hit, "category", "crisis")))
+            help_sent = await self.handle_crisis(conv_id, str(getattr(hit, "category", "crisis")))
         if appended.state in ("bot", "queued"):  # a crisis only ever moves bot -> queued
             metadata: dict[str, Any] = {}
             if hit is not None:
                 metadata["crisis_guard"] = {"fired": True, "category": str(getattr(hit, "category", "crisis")),
                                             "help_sent": help_sent}
-            self.spawn_bot(conv.id, payload or text, metadata)
+            self.spawn_bot(conv_id, payload or text, metadata)
         return appended.message, True
 
     async def handle_crisis(self, conversation_id: str, category: str) -> bool:
@@ -287,10 +293,12 @@ class Relay:
 
     # --- volunteer ------------------------------------------------------------------------------
 
-    async def volunteer_message(self, conv: Conversation, volunteer: Volunteer, text: str,
+    async def volunteer_message(self, conversation_id: str, volunteer: Volunteer, text: str,
                                 client_id: str | None, links: list[dict[str, str]]) -> Message:
-        appended = await self.post(conv.id, "volunteer", text, alias=volunteer.alias, volunteer_id=volunteer.id,
-                                   links=links, client_id=client_id)
+        """Raises NotAllowed unless the chat is live with this volunteer."""
+        appended = await self.post(conversation_id, "volunteer", text, alias=volunteer.alias,
+                                   volunteer_id=volunteer.id, links=links, client_id=client_id,
+                                   require_states=("volunteer",), require_volunteer=volunteer.id)
         return appended.message
 
     async def volunteer_joined(self, conversation_id: str, volunteer: Volunteer) -> None:

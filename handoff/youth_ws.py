@@ -17,6 +17,7 @@ from handoff.connections import YouthOutbox
 from handoff.context import Context
 from handoff.frames import error_frame, message_frame
 from handoff.relay import Relay
+from handoff.store.conversations import NotAllowed
 from handoff.store.db import utcnow
 from handoff.store.ids import new_token, sha256_hex
 from handoff.store.models import Conversation
@@ -162,13 +163,13 @@ class YouthSession:
         if payload is not None and (not isinstance(payload, str) or not payload.startswith("/")
                                     or len(payload) > MAX_PAYLOAD):
             raise FrameError("bad_message", "`payload` must be a string starting with '/'.")
-        conv = await self.ctx.conversations.get(self.conversation_id)
-        if conv is None or conv.state == "ended":
-            raise FrameError("not_allowed", "The conversation has ended.")
         # a message that may mean danger is never refused, even when sending too fast
         if not self.rate.allow() and crisis.check(text) is None:
             raise FrameError("rate_limited", "You are sending messages very fast. Wait a moment.")
-        msg, _created = await self.relay.youth_message(conv, client_id, text, payload)
+        try:
+            msg, _created = await self.relay.youth_message(self.conversation_id, client_id, text, payload)
+        except NotAllowed as exc:
+            raise FrameError("not_allowed", "The conversation has ended.") from exc
         self.send({"type": "ack", "client_id": client_id, "seq": msg.seq})
 
     async def feedback(self, frame: dict[str, Any]) -> None:

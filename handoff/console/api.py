@@ -15,6 +15,7 @@ from handoff.context import Context
 from handoff.frames import console_message
 from handoff.relay import Relay
 from handoff.routing import Router, RoutingError
+from handoff.store.conversations import NotAllowed
 from handoff.store.models import Conversation, Volunteer
 from handoff.wrapup import WRAPUP_TOPICS, validate_wrapup
 
@@ -280,10 +281,6 @@ def _links(raw: Any) -> list[dict[str, str]]:
 @requires(*CHAT_ROLES)
 async def send_message(request: web.Request) -> web.Response:
     vol = me_of(request)
-    conv = await conversation_or_404(request)
-    require_owner(vol, conv)
-    if conv.state != "volunteer":
-        raise ApiError(409, "not_available", "The chat has ended.")
     data = await body(request)
     text, client_id = data.get("text"), data.get("client_id")
     if not isinstance(text, str) or not text.strip():
@@ -292,7 +289,13 @@ async def send_message(request: web.Request) -> web.Response:
         raise ApiError(413, "too_large", "The message is too long.")
     if client_id is not None and (not isinstance(client_id, str) or not 1 <= len(client_id) <= 64):
         raise ApiError(400, "bad_request", "`client_id` must be a short string.")
-    msg = await _relay(request).volunteer_message(conv, vol, text, client_id, _links(data.get("links")))
+    links = _links(data.get("links"))
+    try:  # one transaction checks that the chat is live and yours, and stores the message
+        msg = await _relay(request).volunteer_message(request.match_info["id"], vol, text, client_id, links)
+    except NotAllowed:
+        conv = await conversation_or_404(request)
+        require_owner(vol, conv)
+        raise ApiError(409, "not_available", "The chat has ended.") from None
     return web.json_response(console_message(msg))
 
 

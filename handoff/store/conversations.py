@@ -8,11 +8,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handoff.store.db import aware, utcnow, write_session
 from handoff.store.ids import new_id
 from handoff.store.models import PRIORITY_NORMAL, Conversation, Message, QueueEntry
+
+
+class NotAllowed(Exception):
+    """The conversation is not in a state (or not with the volunteer) that allows this message."""
 
 
 @dataclass
@@ -86,29 +91,40 @@ class ConversationRepo:
         self, conversation_id: str, sender: str, text: str, *, alias: str | None = None,
         volunteer_id: str | None = None, links: list[dict[str, str]] | None = None,
         buttons: list[dict[str, str]] | None = None, client_id: str | None = None, risk: bool = False,
+        require_states: tuple[str, ...] | None = None, require_volunteer: str | None = None,
     ) -> Appended:
-        """Store a message with the next seq; a known client_id returns the stored one instead."""
-        async with write_session(self.sessions) as s:
-            if client_id is not None:
-                res = await s.execute(
-                    select(Message).where(Message.conversation_id == conversation_id, Message.client_id == client_id)
+        """Store a message with the next seq, in one transaction.
+
+        A known client_id returns the stored message instead (created=False). With require_states /
+        require_volunteer the message is stored only if the conversation is in one of those states /
+        with that volunteer; otherwise NotAllowed is raised and nothing is stored.
+        """
+        stmt = update(Conversation).where(Conversation.id == conversation_id)
+        if require_states is not None:
+            stmt = stmt.where(Conversation.state.in_(require_states))
+        if require_volunteer is not None:
+            stmt = stmt.where(Conversation.volunteer_id == require_volunteer)
+        stmt = stmt.values(last_seq=Conversation.last_seq + 1).returning(Conversation.last_seq, Conversation.state)
+        try:
+            async with write_session(self.sessions) as s:
+                row = (await s.execute(stmt)).first()
+                if row is None:
+                    raise NotAllowed(conversation_id)
+                seq, state = row
+                msg = Message(
+                    id=new_id("m"), conversation_id=conversation_id, seq=seq, sender=sender, alias=alias,
+                    volunteer_id=volunteer_id, text=text, links=links or [], buttons=buttons or [],
+                    client_id=client_id, risk=risk, created_at=utcnow(),
                 )
-                existing = res.scalar_one_or_none()
-                if existing is not None:
-                    return Appended(existing, False)
-            res2 = await s.execute(
-                update(Conversation)
-                .where(Conversation.id == conversation_id)
-                .values(last_seq=Conversation.last_seq + 1)
-                .returning(Conversation.last_seq, Conversation.state)
-            )
-            seq, state = res2.one()
-            msg = Message(
-                id=new_id("m"), conversation_id=conversation_id, seq=seq, sender=sender, alias=alias,
-                volunteer_id=volunteer_id, text=text, links=links or [], buttons=buttons or [],
-                client_id=client_id, risk=risk, created_at=utcnow(),
-            )
-            s.add(msg)
+                s.add(msg)
+                await s.flush()
+        except IntegrityError:
+            if client_id is None:
+                raise
+            existing = await self.by_client_id(conversation_id, client_id)
+            if existing is None:
+                raise
+            return Appended(existing, False)
         return Appended(msg, True, str(state))
 
     async def messages_after(self, conversation_id: str, seq: int = 0) -> list[Message]:
