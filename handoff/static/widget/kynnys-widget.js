@@ -595,11 +595,16 @@ button{cursor:pointer}
 
     addNotice(text) { this.addBubble({ from: "system", text }); }
 
+    /** seq runs 1, 2, 3 … without gaps: last_seq for a resume is the end of the unbroken run seen. */
+    markSeen(seq) {
+      this.seen.add(seq);
+      while (this.seen.has(this.lastSeq + 1)) this.lastSeq++;
+    }
+
     onServerMessage(m) {
       if (typeof m.seq === "number") {
         if (this.seen.has(m.seq)) return;
-        this.seen.add(m.seq);
-        if (m.seq > this.lastSeq) this.lastSeq = m.seq;
+        this.markSeen(m.seq);
       }
       const replay = typeof m.seq === "number" && m.seq <= this.replayUntil;
       if (m.from === "youth" && m.client_id) {
@@ -795,7 +800,7 @@ button{cursor:pointer}
       if (!item) return;
       this.outbox.delete(m.client_id);
       this.markPending(item.el, false);
-      if (typeof m.seq === "number") { item.el.dataset.seq = String(m.seq); this.seen.add(m.seq); }
+      if (typeof m.seq === "number") { item.el.dataset.seq = String(m.seq); this.markSeen(m.seq); }
     }
 
     onState(m, fromWelcome) {
