@@ -25,7 +25,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def action_server() -> Iterator[str]:
+def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     env = {
         **os.environ,
@@ -36,9 +36,10 @@ def action_server() -> Iterator[str]:
         "GATEWAY_INTERNAL_TOKEN": "x",
         "AVAILABILITY_TIMEOUT_SECONDS": "0.5",
     }
+    log = tmp_path_factory.mktemp("actions") / "action-server.log"  # a file, never a full pipe
     process = subprocess.Popen(
         [sys.executable, "-m", "actions.server"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -51,7 +52,7 @@ def action_server() -> Iterator[str]:
             except (urllib.error.URLError, ConnectionError):
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
+                output = log.read_text(encoding="utf-8", errors="replace")
                 pytest.fail(f"action server did not start:\n{output[-3000:]}")
             time.sleep(0.2)
         yield base
