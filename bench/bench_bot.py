@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -92,15 +93,21 @@ def wait_ready(url: str, seconds: float, process: subprocess.Popen[bytes], name:
     raise SystemExit(f"{name} not ready after {seconds:.0f} s")
 
 
-def train_model(out: Path) -> float:
-    started = time.monotonic()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def train_model(out: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of a full `rasa train` (NLU + dialogue)."""
+    started, cpu_started = time.monotonic(), _children_cpu()
     result = subprocess.run(
         [str(VENV_BIN / "rasa"), "train", "--out", str(out), "--fixed-model-name", "bench", "--quiet"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True)
     if result.returncode != 0:
         sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
         raise SystemExit("rasa train failed")
-    return time.monotonic() - started
+    return time.monotonic() - started, _children_cpu() - cpu_started
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -123,12 +130,12 @@ def main() -> None:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="kynnys-bench-"))
-    train_seconds: float | None = None
+    train_seconds: tuple[float, float] | None = None
     model = args.model
     if args.train:
         train_seconds = train_model(workdir)
         model = workdir / "bench.tar.gz"
-        print(f"rasa train: {train_seconds:.0f} s", flush=True)
+        print(f"rasa train: {train_seconds[0]:.0f} s wall, {train_seconds[1]:.0f} s CPU", flush=True)
     if not model.exists():
         raise SystemExit(f"no model at {model}: run scripts/train.sh or pass --train")
 
@@ -194,7 +201,8 @@ def measure(base: str, rounds: int) -> dict[str, list[float]]:
 
 
 def write_report(out: Path, results: dict[str, list[float]], rounds: int,
-                 train_seconds: float | None, startup_seconds: float, model: Path) -> None:
+                 train_seconds: tuple[float, float] | None, startup_seconds: float,
+                 model: Path) -> None:
     base50 = statistics.median(results["baseline"])
     base99 = percentile(results["baseline"], 0.99)
     rows = []
@@ -203,7 +211,8 @@ def write_report(out: Path, results: dict[str, list[float]], rounds: int,
     for key, label in labels.items():
         p50, p99 = statistics.median(results[key]), percentile(results[key], 0.99)
         rows.append(f"| {label} | {p50:.1f} | {p99:.1f} | {p50 / base50:.1f}× | {p99 / base99:.1f}× |")
-    model_label = "a model trained by this run" if train_seconds else f"`{model.relative_to(ROOT) if model.is_relative_to(ROOT) else model}`"
+    model_label = ("a model trained by this run from config.yml and data/" if train_seconds
+                   else f"`{model}`")
     lines = [
         "# Bot latency benchmark",
         "",
@@ -222,7 +231,9 @@ def write_report(out: Path, results: dict[str, list[float]], rounds: int,
         "",
         f"- Rasa + action server start-up until the model answers: {startup_seconds:.0f} s.",
         "- Full `rasa train` (NLU + dialogue): "
-        + (f"{train_seconds:.0f} s." if train_seconds else "not measured in this run (use --train)."),
+        + (f"{train_seconds[0]:.0f} s wall clock, {train_seconds[1]:.0f} s CPU (the machine was "
+           "shared with other jobs: the CPU time is the steadier figure)."
+           if train_seconds else "not measured in this run (use --train)."),
         "",
         "Reading: the full turn includes the NLU parse, the dialogue policies (Memoization, Rule, "
         "TED), the custom action call over HTTP and the SQLite tracker store write. The young "
