@@ -298,6 +298,8 @@ def write_report(path: Path, args: argparse.Namespace, echo: dict[str, Any], gw:
 Produced by `bench/bench_relay.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}
 ({platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, aiohttp {aiohttp.__version__}).
 Re-run: `.venv-gw/bin/python bench/bench_relay.py` (about two minutes).
+Load average when the measurement ended: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min) on
+{os.cpu_count()} cores — other work on the machine slows both servers alike; compare the ratios.
 
 ## Set-up
 - **{args.connections:,} connected youth WebSockets** on the gateway (each said `hello`, so each is a
@@ -342,6 +344,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "bench-relay.md")
     args = parser.parse_args()
+    if args.rounds > 20:
+        parser.error("--rounds at most 20: a young person may send 20 messages per 10 s (rate limit)")
     raise_fd_limit(args.connections * 3 + 1024)
     work = Path(tempfile.mkdtemp(prefix="bench-relay-"))
     db_url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
