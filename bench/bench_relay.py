@@ -79,6 +79,11 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
@@ -262,15 +267,18 @@ async def bench_gateway(base: str, pid: int, db_url: str, n: int, chats: int, ro
             await youth.ws.send_json({"type": "message", "client_id": text, "text": text})
             y2v.append(await asyncio.wait_for(fut, 10) - t)
 
+        cpu0 = cpu_seconds(pid)
         for _ in range(rounds):
             await asyncio.gather(*(to_youth(*p) for p in pairs))
             await asyncio.gather(*(to_volunteer(*p) for p in pairs))
+        cpu_per_message = (cpu_seconds(pid) - cpu0) / max(len(v2y) + len(y2v), 1)
         for y in youths:
             await y.ws.close()
     for v in volunteers:
         await v.http.close()
     return {"rss_before_kib": before, "rss_after_kib": after, "v2y": v2y, "y2v": y2v,
-            "connect_seconds": connect_seconds, "pairs": len(pairs)}
+            "connect_seconds": connect_seconds, "pairs": len(pairs),
+            "cpu_per_message": cpu_per_message}
 
 
 def ms(x: float) -> str:
@@ -321,6 +329,10 @@ Load average when the measurement ended: {' / '.join(f'{x:.1f}' for x in os.getl
 {table}
 
 **Ratio to the bare echo round trip (same run): p50 {g50 / e50:.1f}×, p99 {g99 / e99:.1f}×.**
+Gateway CPU time per relayed message (user + system, the whole process): **{gw['cpu_per_message'] * 1000:.1f} ms**
+— this figure does not depend on how busy the machine is; latency under a burst is roughly the
+number of messages in the burst × this, because one process on one core does the work.
+
 A gateway hop is one way but includes an HTTP request or a WebSocket frame in, a database write, and a
 frame out to another socket; the echo is a full round trip with no work.
 
