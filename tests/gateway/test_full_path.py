@@ -37,8 +37,29 @@ async def volunteer(stack: Stack, alias: str) -> Console:
     return con
 
 
+async def test_nobody_on_shift_the_bot_keeps_serving_and_nobody_is_queued(kynnys_stack: Stack) -> None:
+    youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
+    await youth.wait_message("bot", timeout=60)
+    start = len(youth.log.frames)
+    await youth.say(*ASK_HUMAN)
+    reply = await youth.log.wait_for(lambda f: f["type"] == "message" and f["from"] in ("bot", "system"),
+                                     timeout=60, start=start + 1)
+    assert reply["text"]
+    await asyncio.sleep(1.0)
+    assert not [f for f in youth.log.frames if f["type"] == "state" and f["state"] == "queued"]
+    await youth.close()
+
+
 async def test_greet_request_human_queue_accept_talk_end_and_delete(kynnys_stack: Stack) -> None:
     vol = await volunteer(kynnys_stack, "Aino")
+    try:
+        await whole_path(kynnys_stack, vol)
+    finally:  # never leave a volunteer on shift for the tests that follow
+        await vol.call("POST", "/console/api/shift", {"on": False}, expect=None)
+        await vol.close()
+
+
+async def whole_path(kynnys_stack: Stack, vol: Console) -> None:
     youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
     greeting = await youth.wait_message("bot", timeout=60)
     assert greeting["text"], "the bot greets in Finnish"
@@ -77,21 +98,6 @@ async def test_greet_request_human_queue_accept_talk_end_and_delete(kynnys_stack
     row = query(gateway_db(kynnys_stack), "SELECT state, token_hash, topic FROM conversations WHERE id = ?", cid)[0]
     assert row[0] == "ended" and row[1] is None
     assert query(gateway_db(kynnys_stack), "SELECT topics FROM wrapups WHERE conversation_id = ?", cid)
-    await vol.call("POST", "/console/api/shift", {"on": False})
-    await vol.close()
-    await youth.close()
-
-
-async def test_nobody_on_shift_the_bot_keeps_serving_and_nobody_is_queued(kynnys_stack: Stack) -> None:
-    youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
-    await youth.wait_message("bot", timeout=60)
-    start = len(youth.log.frames)
-    await youth.say(*ASK_HUMAN)
-    reply = await youth.log.wait_for(lambda f: f["type"] == "message" and f["from"] in ("bot", "system"),
-                                     timeout=60, start=start + 1)
-    assert reply["text"]
-    await asyncio.sleep(1.0)
-    assert not [f for f in youth.log.frames if f["type"] == "state" and f["state"] == "queued"]
     await youth.close()
 
 
