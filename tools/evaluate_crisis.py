@@ -42,8 +42,11 @@ RECALL_TARGET = 0.99
 FALSE_ALARM_TARGET = 0.05
 
 
-def nlu_detector(model: Path, texts: list[str]) -> Callable[[str], str | None]:
-    """Parses every text once with the Rasa model (override off) and returns a lookup."""
+THRESHOLDS = (0.0, 0.5, 0.7, 0.9)
+
+
+def parse_with_model(model: Path, texts: list[str]) -> dict[str, tuple[str, float]]:
+    """Top intent and confidence for every text, with the CrisisOverride switched off."""
     os.environ["KYNNYS_CRISIS_OVERRIDE"] = "off"
     from rasa.core.agent import Agent
 
@@ -57,13 +60,44 @@ def nlu_detector(model: Path, texts: list[str]) -> Callable[[str], str | None]:
             results[text] = (str(intent.get("name")), float(intent.get("confidence") or 0.0))
         return results
 
-    results = asyncio.run(parse_all())
+    return asyncio.run(parse_all())
+
+
+def nlu_detector(
+    results: dict[str, tuple[str, float]], threshold: float = 0.0
+) -> Callable[[str], str | None]:
+    """Crisis when the model's top intent is `crisis` with at least this confidence."""
 
     def detect(text: str) -> str | None:
         name, confidence = results[text]
-        return f"nlu {confidence:.2f}" if name == "crisis" else None
+        return f"nlu {confidence:.2f}" if name == "crisis" and confidence >= threshold else None
 
     return detect
+
+
+def either(
+    first: Callable[[str], str | None], second: Callable[[str], str | None]
+) -> Callable[[str], str | None]:
+    return lambda text: first(text) or second(text)
+
+
+def render_thresholds(rows: list[tuple[float, Report, Report]]) -> list[str]:
+    lines = [
+        "",
+        "## NLU confidence threshold",
+        "",
+        "How the NLU side changes if a `crisis` prediction only counts above a confidence",
+        "(the guard is unaffected). Threshold 0 is the plain top intent used above.",
+        "",
+        "| threshold | NLU recall | NLU false alarms | guard + NLU recall | guard + NLU false alarms |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for threshold, nlu, both in rows:
+        lines.append(
+            f"| {threshold:.1f} | {_pct(nlu.recall)} | {_pct(nlu.false_alarms)} | "
+            f"{_pct(both.recall)} | {_pct(both.false_alarms)} |"
+        )
+    return lines
 
 
 def _shown(path: Path) -> str:
@@ -119,7 +153,11 @@ def render_heldout(report: Report) -> list[str]:
 
 
 def render(
-    reports: list[Report], note: str, items: list[EvalItem], heldout: Report | None = None
+    reports: list[Report],
+    note: str,
+    items: list[EvalItem],
+    heldout: Report | None = None,
+    thresholds: list[tuple[float, Report, Report]] | None = None,
 ) -> str:
     crisis_count = sum(item.crisis for item in items)
     lines = [
@@ -160,6 +198,8 @@ def render(
             f"- [{item.lang}, {item.label}] {item.text} — *{reason}*"
             for item, reason in report.false_alarm_items
         ] or ["- none"]
+    if thresholds:
+        lines += render_thresholds(thresholds)
     if heldout is not None:
         lines += render_heldout(heldout)
     return "\n".join(lines) + "\n"
@@ -177,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     items = load_eval_set(args.eval_set)
     guard = evaluate("guard alone", items, guard_detector())
     reports = [guard]
+    thresholds: list[tuple[float, Report, Report]] = []
     note = ""
     if args.guard_only:
         note = "Guard alone (run with `--guard-only`); the NLU model was not evaluated."
@@ -184,15 +225,17 @@ def main(argv: list[str] | None = None) -> int:
         note = f"No trained model at `{_shown(args.model)}`: guard alone only."
     else:
         try:
-            nlu = nlu_detector(args.model, [item.text for item in items])
+            results = parse_with_model(args.model, [item.text for item in items])
         except ImportError:
             note = "Rasa is not importable here (use .venv-bot): guard alone only."
         else:
             detect_guard = guard_detector()
-            reports.append(evaluate("NLU alone", items, nlu))
-            reports.append(
-                evaluate("guard + NLU", items, lambda text: detect_guard(text) or nlu(text))
-            )
+            for threshold in THRESHOLDS:
+                nlu = nlu_detector(results, threshold)
+                nlu_report = evaluate("NLU alone", items, nlu)
+                both_report = evaluate("guard + NLU", items, either(detect_guard, nlu))
+                thresholds.append((threshold, nlu_report, both_report))
+            reports += [thresholds[0][1], thresholds[0][2]]
             note = (
                 f"Model: `{_shown(args.model)}` (CrisisOverride switched off for "
                 "'NLU alone' with KYNNYS_CRISIS_OVERRIDE=off)."
@@ -200,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     heldout = None
     if args.nlu_heldout.exists():
         heldout = evaluate("guard alone", load_nlu_heldout(args.nlu_heldout), guard_detector())
-    args.output.write_text(render(reports, note, items, heldout), encoding="utf-8")
+    args.output.write_text(render(reports, note, items, heldout, thresholds), encoding="utf-8")
     for report in reports:
         print(
             f"{report.name:12s} recall {_pct(report.recall)}  false alarms "
