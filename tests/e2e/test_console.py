@@ -669,6 +669,7 @@ def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console
         assert first and second
         assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1, "side by side"
         page.evaluate("window.scrollTo(0, 0)")
+        page.mouse.move(1, 1)
         page.screenshot(path=str(out / "console-desktop.png"))
 
         page.set_viewport_size({"width": 390, "height": 844})
@@ -679,7 +680,9 @@ def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console
         assert second["y"] >= first["y"] + first["height"] - 1, "stacked on a phone"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, "no sideways scrolling"
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(out / "console-phone.png"), full_page=True)
+        bottom = page.evaluate("Math.ceil(document.querySelector('main').getBoundingClientRect().bottom + scrollY)")
+        page.screenshot(path=str(out / "console-phone.png"), full_page=True,
+                        clip={"x": 0, "y": 0, "width": 390, "height": bottom})
         page.set_viewport_size({"width": 1440, "height": 1000})
         for conversation_id in ids:
             end_with_wrapup(page, conversation_id)

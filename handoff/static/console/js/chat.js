@@ -111,6 +111,19 @@ export class ChatPanel {
       this.listEl,
     );
     this.el.append(this.messagesEl);
+    // Stay at the newest message when the log changes size (phone rotated, window resized),
+    // unless the volunteer has scrolled up to read.
+    this.stickToEnd = true;
+    this.messagesEl.addEventListener("scroll", () => {
+      const el = this.messagesEl;
+      this.stickToEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+    });
+    if (window.ResizeObserver) {
+      this.resizeObserver = new ResizeObserver(() => {
+        if (this.stickToEnd) this.scrollToEnd();
+      });
+      this.resizeObserver.observe(this.messagesEl);
+    }
     this.typingEl = h("p", { class: "typing" });
     this.el.append(this.typingEl);
 
@@ -425,6 +438,7 @@ export class ChatPanel {
   }
 
   destroy() {
+    if (this.resizeObserver) this.resizeObserver.disconnect();
     this.stopTyping();
     window.clearTimeout(this.typingShowTimer);
     this.el.remove();
