@@ -147,15 +147,20 @@ def prepare(root: Path, job_id: str, who: str) -> Job:
     job.update(who=who, state="running", started=now_iso())
     try:
         _copy_candidate(root, job)
-        since = job.step_started("checks")
+        # The checks and the training run at the same time (2 cores, and both spend long
+        # stretches importing Rasa); failed checks stop the training at once.
+        checks_since = job.step_started("checks")
+        training = _start_training(root, job)
+        training_since = job.step_started("training")
         problems = run_checks(job.candidate)
         if problems:
+            _stop(training)
+            job.update("training", step_fields={"state": "cancelled"})
             raise PublishRefused("checks", f"Tarkistus löysi {len(problems)} virhettä. "
                                  "Korjaa ne ennen julkaisua.", [problem_json(p) for p in problems])
-        job.step_done("checks", since)
-        since = job.step_started("training")
-        _train(root, job)
-        job.step_done("training", since, job.model_name)
+        job.step_done("checks", checks_since)
+        _wait_training(root, job, training)
+        job.step_done("training", training_since, job.model_name)
         since = job.step_started("stories")
         count = _test_stories(root, job)
         job.step_done("stories", since, f"{count} tarinaa ok")
@@ -194,21 +199,37 @@ def _copy_candidate(root: Path, job: Job) -> None:
                                                 encoding="utf-8")
 
 
-def _train(root: Path, job: Job) -> None:
+def _start_training(root: Path, job: Job) -> subprocess.Popen[bytes]:
     job.model.parent.mkdir(parents=True, exist_ok=True)
-    log = job.candidate / "train.log"
     cand = job.candidate
     command = [_rasa(root), "train", "--config", str(cand / "config.yml"),
                "--domain", str(cand / "domain.yml"), "--data", str(cand / "data"),
                "--out", str(job.model.parent), "--fixed-model-name", job.model_name]
-    with open(log, "w", encoding="utf-8") as handle:
-        process = subprocess.Popen(command, cwd=root, env=_env(root), stdout=handle,
-                                   stderr=subprocess.STDOUT)
+    with open(cand / "train.log", "w", encoding="utf-8") as handle:
+        return subprocess.Popen(command, cwd=root, env=_env(root), stdout=handle,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_training(root: Path, job: Job, process: subprocess.Popen[bytes]) -> None:
+    log = job.candidate / "train.log"
+    try:
         while process.poll() is None:
             time.sleep(1.0)
             progress = _training_progress(log)
             if progress:
                 job.update("training", step_fields={"detail": progress})
+    finally:
+        _stop(process)
     if process.returncode != 0 or not job.model.is_file():
         tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
         raise PublishRefused("training", "Mallin opetus epäonnistui. Katso loki "

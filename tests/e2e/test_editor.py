@@ -244,7 +244,7 @@ class ChatWhilePublishing:
                 return
             self.answers.append((text, answer, time.monotonic() - started))
             n += 1
-            time.sleep(0.3)
+            time.sleep(1.0)  # a person typing; the gateway limits 20 messages per 10 s
 
     def finish(self) -> None:
         self.stop.set()
@@ -326,8 +326,8 @@ def test_a_change_that_breaks_the_test_stories_is_refused_and_the_old_model_keep
     log_in(page, stack, role="supervisor")
     # an editor adds an example on the page ...
     page.get_by_label("Kirjoita lause niin kuin nuori sen kirjoittaisi").fill("mitä kuuluu botti")
-    page.get_by_label("Aihe", exact=True).select_option("bot_challenge")  # list is there before a try
     page.get_by_role("button", name="Kokeile").click()
+    page.get_by_label("Aihe", exact=True).select_option("bot_challenge")
     page.get_by_role("button", name="Lisää esimerkiksi").click()
     expect(page.get_by_role("status")).to_contain_text("Lisätty esimerkiksi")
     # ... and someone swaps two rules in the draft by hand: valid data, wrong behaviour

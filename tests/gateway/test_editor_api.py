@@ -192,6 +192,7 @@ async def test_publish_refused_when_the_checks_fail(project: Path, editor: Conso
     result = await wait_publish(editor, started["job"])
     assert result["state"] == "refused"
     steps = {s["name"]: s["state"] for s in result["steps"]}
-    assert steps["checks"] == "failed" and steps["training"] == "pending"
+    assert steps["checks"] == "failed" and steps["training"] == "cancelled"
+    assert steps["stories"] == "pending" and steps["swap"] == "pending"
     assert any("impossible period '21:00-14:00'" in p["message"] for p in result["problems"])
     assert {p: p.read_bytes() for p in (project / "data").rglob("*.yml")} == live

@@ -352,7 +352,7 @@ $("discard-button").addEventListener("click", async () => {
 });
 
 // --- publish -----------------------------------------------------------------------------
-const STATE_TEXT = { pending: "odottaa", running: "käynnissä", ok: "valmis", failed: "ei mennyt läpi", skipped: "ohitettu" };
+const STATE_TEXT = { pending: "odottaa", running: "käynnissä", ok: "valmis", failed: "ei mennyt läpi", skipped: "ohitettu", cancelled: "keskeytetty" };
 
 function renderPublish(status) {
   const steps = $("publish-steps");
