@@ -362,3 +362,58 @@ def test_a_change_that_breaks_the_test_stories_is_refused_and_the_old_model_keep
     expect(page.locator("#diffs")).to_contain_text("data/rules.yml")
     assert page.js_errors == []  # type: ignore[attr-defined]
     page.context.close()
+
+
+AXE_JS = ROOT / "tests" / "e2e" / "vendor" / "axe.min.js"
+
+
+def serious_axe_violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values:
+                ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_editor_page_is_accessible_keyboard_friendly_and_role_checked(
+        browser: Browser, stack: Stack) -> None:
+    page = open_page(browser)
+    page.goto(f"{stack.gateway.url}/console/editor/")
+    expect(page.get_by_label("Käyttäjätunnus")).to_be_focused()
+    assert serious_axe_violations(page) == [], "login view"
+    # a volunteer may log in but not edit
+    username, password = stack.gateway.make_user("volunteer", alias=None)
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("Sinun roolisi ei voi muokata sisältöä")
+    expect(page.locator("#editor-view")).to_be_hidden()
+    page.get_by_role("button", name="Kirjaudu ulos").click()
+
+    log_in(page, stack)
+    assert serious_axe_violations(page) == [], "editor view"
+    # keyboard only: skip link, then the sentence field and Enter
+    page.keyboard.press("Tab")
+    for _ in range(10):
+        if page.evaluate("document.activeElement.id") == "try-text":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "try-text"
+    page.keyboard.type("onks tää anonyymi")
+    page.keyboard.press("Enter")
+    expect(page.locator("#try-intent")).to_have_text("ask_privacy")
+    assert serious_axe_violations(page) == [], "with a result"
+    # a refused edit explains itself in plain words, with file and line
+    page.get_by_label("Palvelu", exact=True).select_option("crisis_line_24_7")
+    page.get_by_label("Puhelin").fill("09-2525-0111")
+    page.get_by_role("button", name="Tallenna palvelu").click()
+    expect(page.get_by_role("status")).to_contain_text("Muutos hylättiin")
+    expect(page.locator("#problems")).to_contain_text("data/services/directory.yml:")
+    expect(page.locator("#problems")).to_contain_text("Näin korjaat:")
+    assert page.js_errors == []  # type: ignore[attr-defined]
+    page.context.close()
