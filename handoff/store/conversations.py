@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handoff.store.db import aware, utcnow, write_session
+from handoff.store.db import aware, utcnow, write_connection, write_session
 from handoff.store.ids import new_id
 from handoff.store.models import PRIORITY_NORMAL, Conversation, Message, QueueEntry
+
+MESSAGES = cast(Table, Message.__table__)  # Core insert: no ORM unit of work on the hot path
 
 
 class NotAllowed(Exception):
@@ -105,19 +107,20 @@ class ConversationRepo:
         if require_volunteer is not None:
             stmt = stmt.where(Conversation.volunteer_id == require_volunteer)
         stmt = stmt.values(last_seq=Conversation.last_seq + 1).returning(Conversation.last_seq, Conversation.state)
+        engine = self.sessions.kw["bind"]
         try:
-            async with write_session(self.sessions) as s:
-                row = (await s.execute(stmt)).first()
+            async with write_connection(engine) as conn:
+                row = (await conn.execute(stmt)).first()
                 if row is None:
                     raise NotAllowed(conversation_id)
                 seq, state = row
-                msg = Message(
-                    id=new_id("m"), conversation_id=conversation_id, seq=seq, sender=sender, alias=alias,
-                    volunteer_id=volunteer_id, text=text, links=links or [], buttons=buttons or [],
-                    client_id=client_id, risk=risk, created_at=utcnow(),
-                )
-                s.add(msg)
-                await s.flush()
+                values = {
+                    "id": new_id("m"), "conversation_id": conversation_id, "seq": seq, "sender": sender,
+                    "alias": alias, "volunteer_id": volunteer_id, "text": text, "links": links or [],
+                    "buttons": buttons or [], "client_id": client_id, "risk": risk, "created_at": utcnow(),
+                }
+                await conn.execute(insert(MESSAGES).values(**values))
+                msg = Message(**values)
         except IntegrityError:
             if client_id is None:
                 raise

@@ -357,7 +357,7 @@ export class ChatPanel {
     if (after) this.listEl.insertBefore(item, after);
     else this.listEl.append(item);
     if (message.from === "youth" || message.from === "bot") this.setTyping(message.from, false);
-    if (scroll) this.scrollToEnd();
+    if (scroll && (this.stickToEnd || message.from === "volunteer")) this.scrollToEnd();
   }
 
   scrollToEnd() {
