@@ -14,9 +14,17 @@ def _schedule() -> Any:
     return load_schedule()
 
 
-def describe(language: str, now: datetime | None = None) -> str:
+def describe(language: str, on_shift: bool | None = None, now: datetime | None = None) -> str:
+    """The hours as the schedule tells them. When the schedule says "open now" but nobody is on
+    shift, only the weekly hours: never claim people are here when they are not."""
+    now = now or datetime.now(UTC)
     try:
-        return str(_schedule().describe(language, now or datetime.now(UTC)))
+        schedule = _schedule()
+        if on_shift is False and schedule.is_open(now):
+            from handoff.texts import text
+
+            return text("hours_listing", language, weekly=str(schedule.weekly_summary(language)))
+        return str(schedule.describe(language, now))
     except Exception:
         return ""
 

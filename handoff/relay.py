@@ -189,7 +189,7 @@ class Relay:
         buttons = []
         if on_shift and conv.state == "bot":
             buttons = [{"title": texts.text("talk_to_person", conv.language), "payload": REQUEST_HUMAN}]
-        trouble = texts.text("bot_trouble", conv.language, hours=hours.describe(conv.language))
+        trouble = texts.text("bot_trouble", conv.language, hours=hours.describe(conv.language, on_shift))
         await self.system(conv, trouble, links=help_.links, buttons=buttons)
 
     async def model_crisis(self, conversation_id: str, category: str) -> None:
@@ -233,7 +233,8 @@ class Relay:
             return  # already queued or with a volunteer
         if self.router.on_shift_count() == 0:
             # no one is queued in vain: the bot keeps serving
-            await self.system(conv, texts.text("nobody_on_duty", conv.language, hours=hours.describe(conv.language)))
+            await self.system(conv, texts.text("nobody_on_duty", conv.language,
+                                               hours=hours.describe(conv.language, on_shift=False)))
             return
         priority = PRIORITY_CRISIS if conv.crisis else PRIORITY_NORMAL
         await self.repo.enqueue(conversation_id, priority)
@@ -287,7 +288,8 @@ class Relay:
         await self.repo.close_queue_entries(conversation_id, "left")
         await self.repo.update(conversation_id, state="bot")
         await self.router.withdraw_offer(conversation_id, "youth_left")
-        await self.system(conv, texts.text("nobody_on_duty", conv.language, hours=hours.describe(conv.language)))
+        await self.system(conv, texts.text("nobody_on_duty", conv.language,
+                                           hours=hours.describe(conv.language, on_shift=False)))
         await self.send_state(conversation_id)
         await self.conversation_changed(conversation_id)
 

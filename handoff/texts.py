@@ -38,6 +38,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Förlåt, jag har tekniska problem just nu och kan inte svara ordentligt. {hours} Om du mår dåligt finns det platser nedan som du kan kontakta direkt.",
         "en": "Sorry, I am having technical trouble right now and cannot answer properly. {hours} If things feel hard, below are places you can contact right away.",
     },
+    "hours_listing": {
+        "fi": "Päivystysajat (Suomen aikaa): {weekly}.",
+        "sv": "Jourtider (finsk tid): {weekly}.",
+        "en": "On-duty hours (Finnish time): {weekly}.",
+    },
     "talk_to_person": {
         "fi": "Haluan jutella ihmisen kanssa",
         "sv": "Jag vill prata med en människa",

@@ -54,11 +54,17 @@ export function showCrisisBanner(conversationId, summaryText, onOpen) {
       class: "btn btn-quiet",
       text: t("crisis.dismiss"),
       "aria-label": t("crisis.dismissLabel"),
-      on: { click: () => banner.remove() },
+      on: {
+        click: () => {
+          banner.remove();
+          updateTitle();
+        },
+      },
     }),
   );
   area.append(banner);
   announceUrgent(`${t("crisis.title")} ${summaryText}`);
+  updateTitle();
 }
 
 export function removeCrisisBanner(conversationId) {
@@ -66,7 +72,31 @@ export function removeCrisisBanner(conversationId) {
   if (!area) return;
   const banner = area.querySelector(`[data-conversation="${CSS.escape(conversationId)}"]`);
   if (banner) banner.remove();
+  updateTitle();
 }
+
+// ---- the tab title tells what waits while the console is in a background tab ----
+let unread = 0;
+
+export function noteUnread() {
+  if (document.hidden) {
+    unread += 1;
+    updateTitle();
+  }
+}
+
+export function updateTitle() {
+  const crises = document.querySelectorAll("#crisis-banners .crisis-banner").length;
+  const prefix = `${crises ? "⚠ " : ""}${unread ? `(${unread}) ` : ""}`;
+  document.title = prefix + t("app.title");
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden) {
+    unread = 0;
+    updateTitle();
+  }
+});
 
 /** Short toast-like status line (not for errors that need action). */
 let statusTimer = null;

@@ -2,7 +2,7 @@
 import { $, $all, clear } from "./dom.js";
 import { t, lang, setLang, applyI18n, setTopicLabels, categoryLabel } from "./i18n.js";
 import * as api from "./api.js";
-import { announce, status, showCrisisBanner, removeCrisisBanner } from "./announce.js";
+import { announce, status, showCrisisBanner, removeCrisisBanner, noteUnread, updateTitle } from "./announce.js";
 import { ChatPanel, conversationTitle } from "./chat.js";
 import { renderQueue, renderOffer, renderLive } from "./queue.js";
 import { openWrapup, openTransfer } from "./wrapup.js";
@@ -44,6 +44,7 @@ function errorText(err) {
 async function showLogin() {
   stopApp();
   clear($("#crisis-banners"));
+  updateTitle();
   state.offer = null;
   state.queue = [];
   $("#app-view").hidden = true;
@@ -542,7 +543,10 @@ function onFrame(frame) {
     }
     case "message": {
       const panel = state.chats.get(frame.conversation_id);
-      if (panel && frame.message) panel.addMessage(frame.message);
+      if (panel && frame.message) {
+        panel.addMessage(frame.message);
+        if (panel.mode === "own" && frame.message.from === "youth") noteUnread();
+      }
       break;
     }
     case "typing": {
@@ -669,6 +673,7 @@ async function boot() {
   toggle.addEventListener("click", () => {
     setLang(lang() === "fi" ? "en" : "fi");
     toggle.lang = lang() === "fi" ? "en" : "fi";
+    updateTitle();
     if (state.me) relabelAll();
   });
   $("#login-form").addEventListener("submit", onLoginSubmit);
