@@ -506,6 +506,7 @@ def test_crisis_alert_reaches_volunteer_on_shift_and_marks_the_message(browser: 
         expect(banner).to_be_visible()
         expect(banner).to_contain_text("Kriisihälytys")
         expect(page.locator("#sr-assertive")).to_contain_text("Kriisihälytys")
+        expect(page).to_have_title(re.compile("^⚠"))  # visible from a background tab too
         conversation_id = banner.get_attribute("data-conversation")
         assert conversation_id
 
@@ -523,6 +524,7 @@ def test_crisis_alert_reaches_volunteer_on_shift_and_marks_the_message(browser: 
             expect(panel).to_have_attribute("data-mode", "own")
         youth.wait_for(lambda f: f["type"] == "state" and f["state"] == "volunteer")
         expect(banner).to_have_count(0)
+        expect(page).to_have_title("Kynnys – päivystys")
         end_with_wrapup(page, conversation_id, topic="crisis")
     finally:
         youth.close()
