@@ -259,6 +259,8 @@ def accounts(console_env: Any) -> dict[str, tuple[str, str]]:
 def test_login_refuses_wrong_password_and_accepts_the_right_one(browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]) -> None:
     username, password = accounts["vol_a"]
     page = new_page(browser)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(f"{console_env.url}/console/")
     page.fill("#login-username", username)
     page.fill("#login-password", password + "x")
@@ -282,6 +284,9 @@ def test_login_refuses_wrong_password_and_accepts_the_right_one(browser: Browser
     page.reload()
     expect(page.locator("#app-view")).to_be_visible()
     assert page.js_errors == []  # type: ignore[attr-defined]
+    # Everything the console loads comes from the gateway itself: no CDN, no third parties.
+    ws_base = re.sub(r"^http", "ws", console_env.url)
+    assert requested and all(url.startswith((console_env.url, ws_base)) for url in requested), requested
     logout(page)
 
 
