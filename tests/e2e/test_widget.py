@@ -89,6 +89,17 @@ class Widget:
         answers = self.log.locator("li.msg.bot, li.msg.system")
         expect(answers.nth(count - 1)).to_be_visible(timeout=BOT_TIMEOUT_MS)
 
+    def settle(self, quiet_ms: int = 1500, timeout_ms: int = BOT_TIMEOUT_MS) -> None:
+        """Wait until no new message has arrived for `quiet_ms` (the bot may answer in several parts)."""
+        messages = self.log.locator("li.msg")
+        count, still, waited = messages.count(), 0, 0
+        while still < quiet_ms and waited < timeout_ms:
+            self.page.wait_for_timeout(250)
+            waited += 250
+            now = messages.count()
+            still = still + 250 if now == count else 0
+            count = now
+
     def transcript(self) -> list[str]:
         return self.log.locator("li.msg").evaluate_all(
             "els => els.map(e => e.className.replace(' pending', '') + '|' + e.querySelector('.text').textContent)")
@@ -371,7 +382,7 @@ def test_axe_no_serious_violations(browser: Browser, base_url: str, width: int) 
 
     # the ended view with its feedback question
     w.end_chat()
-    expect(w.root.get_by_text("Oliko keskustelusta apua?")).to_be_visible()
+    expect(w.panel.get_by_text("Oliko keskustelusta apua?")).to_be_visible()
     ended = page.evaluate(AXE_RUN)
     assert _serious(ended) == [], json.dumps(ended, ensure_ascii=False, indent=1)
 
@@ -432,6 +443,7 @@ def test_privacy_resume_in_tab_and_forget_on_close(browser: Browser, base_url: s
     w.send("muista minut tässä välilehdessä")
     expect(w.youth_messages.filter(has_text="muista minut")).to_have_count(1)
     w.wait_bot_messages(2)
+    w.settle()
     before = w.transcript()
 
     assert page.context.cookies() == []
@@ -541,7 +553,7 @@ def test_reconnects_after_the_connection_drops_without_losing_or_repeating(brows
         expect(conn).to_be_hidden(timeout=30_000)
         expect(sent_offline.locator(".state")).to_have_count(0)  # delivered and acknowledged
         expect(answers.nth(answers_before)).to_be_visible(timeout=BOT_TIMEOUT_MS)  # the bot answered it
-        page.wait_for_timeout(1500)
+        w.settle()
         expect(w.youth_messages.filter(has_text=offline_text)).to_have_count(1)
         expect(w.youth_messages.filter(has_text="moi")).to_have_count(1)
         seqs = w.log.locator("li.msg[data-seq]").evaluate_all("els => els.map(e => +e.dataset.seq)")
@@ -566,6 +578,7 @@ def test_resumes_after_the_gateway_restarts(browser: Browser, stack: Gateway) ->
     w.send("ennen katkoa")
     expect(w.youth_messages.filter(has_text="ennen katkoa").locator(".state")).to_have_count(0)
     w.wait_bot_messages(2)
+    w.settle()
     token = page.evaluate("sessionStorage.getItem('kynnys.token')")
     before = w.transcript()
 
@@ -616,6 +629,7 @@ def test_full_chat_from_greeting_to_a_volunteer_and_back(browser: Browser, stack
 
     # quick reply -> queue with position and wait; leaving the queue returns to the bot
     _ask_for_a_person(w)
+    w.settle()  # read the bot's answer first
     queue = w.root.locator(".queue")
     expect(queue).to_contain_text("Olet jonossa sijalla 1.")
     expect(w.root.locator("#kynnys-sub")).to_have_text("Odotat päivystäjää")
@@ -628,7 +642,7 @@ def test_full_chat_from_greeting_to_a_volunteer_and_back(browser: Browser, stack
     # the volunteer takes the chat in the console (second browser context)
     accept = console.locator("#offer-area .offer-accept")
     take = console.locator("#take-next:not([hidden])")
-    expect(accept.or_(take)).to_be_visible(timeout=TIMEOUT_MS)
+    expect(accept.or_(take).first).to_be_visible(timeout=TIMEOUT_MS)
     (accept if accept.is_visible() else take).click()
     chat = console.locator("#chat-grid .chat").first
     expect(chat.locator(".compose-text")).to_be_visible()
@@ -669,14 +683,14 @@ def test_full_chat_from_greeting_to_a_volunteer_and_back(browser: Browser, stack
     dialog.locator("#wrapup-submit").click()
     expect(dialog).to_be_hidden()
 
-    expect(w.root.get_by_text("Oliko keskustelusta apua?")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(w.panel.get_by_text("Oliko keskustelusta apua?")).to_be_visible(timeout=TIMEOUT_MS)
     expect(w.root.locator("#kynnys-sub")).to_have_text("Keskustelu päättyi")
     expect(w.input).to_be_hidden()
     assert page.evaluate("sessionStorage.getItem('kynnys.token')") is None
     page.screenshot(path=str(SCREENSHOTS / "widget-ended.png"))
     w.root.get_by_label("Paljon", exact=True).check()
     w.root.get_by_role("button", name="Lähetä palaute").click()
-    expect(w.root.get_by_text("Kiitos palautteesta!")).to_be_visible()
+    expect(w.panel.get_by_text("Kiitos palautteesta!")).to_be_visible()
     new_chat = w.root.get_by_role("button", name="Aloita uusi keskustelu")
     expect(new_chat).to_be_focused()
     new_chat.click()

@@ -569,9 +569,25 @@ button{cursor:pointer}
         this.clearReplies();
       }
       const nearBottom = this.el.log.scrollHeight - this.el.log.scrollTop - this.el.log.clientHeight < 80;
-      this.el.list.append(li);
+      this.place(li);
       if (nearBottom || from === "youth") this.scrollToEnd();
       return li;
+    }
+
+    /** Keep the conversation in seq order: a message replayed after a reconnect may be older than one
+     * typed offline. Messages still waiting for their seq stay last. */
+    place(li) {
+      const list = this.el.list;
+      if (!li.dataset.seq) { if (li.parentNode !== list) list.append(li); return; }
+      const seq = Number(li.dataset.seq);
+      let before = null;
+      for (const other of list.children) {
+        if (other === li) continue;
+        const otherSeq = other.dataset.seq;
+        const waiting = !otherSeq && other.dataset.clientId && this.outbox.has(other.dataset.clientId);
+        if (waiting || (otherSeq && Number(otherSeq) > seq)) { before = other; break; }
+      }
+      if (before) { if (li.nextSibling !== before) list.insertBefore(li, before); } else if (li !== list.lastElementChild) list.append(li);
     }
 
     clearReplies() {
@@ -612,7 +628,7 @@ button{cursor:pointer}
         const existing = pending ? pending.el : this.el.list.querySelector(`[data-client-id="${CSS.escape(m.client_id)}"]`);
         if (existing) {
           this.markPending(existing, false);
-          if (typeof m.seq === "number") existing.dataset.seq = String(m.seq);
+          if (typeof m.seq === "number") { existing.dataset.seq = String(m.seq); this.place(existing); }
           this.outbox.delete(m.client_id);
           return;
         }
@@ -800,7 +816,7 @@ button{cursor:pointer}
       if (!item) return;
       this.outbox.delete(m.client_id);
       this.markPending(item.el, false);
-      if (typeof m.seq === "number") { item.el.dataset.seq = String(m.seq); this.markSeen(m.seq); }
+      if (typeof m.seq === "number") { item.el.dataset.seq = String(m.seq); this.markSeen(m.seq); this.place(item.el); }
     }
 
     onState(m, fromWelcome) {
