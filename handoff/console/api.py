@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from functools import wraps
@@ -476,8 +477,8 @@ async def directory(request: web.Request) -> web.Response:
     try:
         from kynnys.directory import load_directory
 
-        found = load_directory()
-        services = found.for_topic(topic, county) if topic else list(getattr(found, "services", []))
+        found = await asyncio.to_thread(load_directory)  # reads and validates a file: off the event loop
+        services = found.for_topic(topic, county) if topic else list(found.services)
         out = [{"id": s.id, **s.localized(language)} for s in services]
     except Exception as exc:  # the directory file is editor-owned data; report, do not crash
         raise ApiError(500, "internal", f"Service directory unavailable: {type(exc).__name__}") from exc

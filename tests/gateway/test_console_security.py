@@ -127,3 +127,15 @@ async def test_going_on_shift_needs_an_alias(gw: InProcessGateway) -> None:
     me = await con.go_on_shift(alias="Aino")
     assert me["on_shift"] and me["alias"] == "Aino"
     await con.close()
+
+
+async def test_service_directory_is_listed_for_the_console(gw: InProcessGateway) -> None:
+    vol = await gw.console(on_shift=False, ws=False)
+    data = await vol.call("GET", "/console/api/directory?topic=crisis&language=fi")
+    ids = [s["id"] for s in data["services"]]
+    assert "emergency_112" in ids and "crisis_line_24_7" in ids
+    assert all(s["title"] for s in data["services"])
+    topics = await vol.call("GET", "/console/api/wrapup-topics")
+    keys = [t["key"] for t in topics["topics"]]
+    assert {"feeling_bad", "relationships", "share_news", "crisis"} <= set(keys)
+    await vol.close()

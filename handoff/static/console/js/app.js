@@ -28,6 +28,8 @@ const state = {
   socket: null,
   connectedOnce: false,
   livePoll: null,
+  queueClock: null,
+  aliasEdited: false,
 };
 
 const isSupervisor = () => state.me && state.me.role === "supervisor";
@@ -109,6 +111,7 @@ async function onLogout() {
 
 async function startApp(me) {
   state.me = me;
+  state.aliasEdited = false;
   $("#login-view").hidden = true;
   $("#app-view").hidden = false;
   $("#session-bar").hidden = false;
@@ -132,6 +135,7 @@ async function startApp(me) {
   await loadQueue();
   state.socket = new api.ConsoleSocket(onFrame, onSocketStatus);
   state.socket.start();
+  state.queueClock = window.setInterval(drawQueue, 30000); // waiting times keep counting
   updateLivePolling();
   $("#main").focus();
 }
@@ -142,6 +146,8 @@ function stopApp() {
   state.connectedOnce = false;
   window.clearInterval(state.livePoll);
   state.livePoll = null;
+  window.clearInterval(state.queueClock);
+  state.queueClock = null;
 }
 
 async function loadTopics() {
@@ -237,7 +243,8 @@ function renderMe() {
   shiftState.textContent = me.on_shift ? t("shift.on") : t("shift.off");
   shiftState.classList.toggle("on", Boolean(me.on_shift));
   const alias = $("#alias-input");
-  if (document.activeElement !== alias) alias.value = me.alias || "";
+  // Never overwrite what the volunteer is typing or has typed but not saved yet.
+  if (document.activeElement !== alias && !state.aliasEdited) alias.value = me.alias || "";
   alias.readOnly = Boolean(me.on_shift);
   const button = $("#shift-button");
   button.textContent = me.on_shift ? t("shift.stop") : t("shift.start");
@@ -269,6 +276,7 @@ async function onShiftSubmit(event) {
       if (alias !== state.me.alias) {
         try {
           state.me = await api.setAlias(alias);
+          state.aliasEdited = false;
         } catch (err) {
           error.textContent = err.status === 400 ? t("shift.aliasBad") : errorText(err);
           $("#alias-input").focus();
@@ -276,6 +284,7 @@ async function onShiftSubmit(event) {
         }
       }
       state.me = await api.setShift(true);
+      state.aliasEdited = false;
       status(t("shift.started"));
     }
   } catch (err) {
@@ -291,6 +300,8 @@ async function onShiftSubmit(event) {
 
 function setQueue(entries, estimate) {
   const before = state.queue.length;
+  const now = Date.now();
+  for (const entry of entries) entry.receivedAt = now;
   state.queue = entries;
   state.estimate = estimate;
   const ids = new Set(entries.map((e) => e.conversation_id));
@@ -477,10 +488,7 @@ function removeChat(id) {
 
 function focusAfterRemoval() {
   const next = $("#chat-grid .compose-text") || $("#take-next:not([hidden])") || $("#queue-title");
-  if (next) {
-    if (next.id === "queue-title") next.setAttribute("tabindex", "-1");
-    next.focus();
-  }
+  if (next) next.focus();
 }
 
 // ---------------------------------------------------------------- WebSocket frames
@@ -679,6 +687,9 @@ async function boot() {
   $("#login-form").addEventListener("submit", onLoginSubmit);
   $("#logout-button").addEventListener("click", onLogout);
   $("#shift-form").addEventListener("submit", onShiftSubmit);
+  $("#alias-input").addEventListener("input", () => {
+    state.aliasEdited = true;
+  });
   $("#take-next").addEventListener("click", takeNext);
   for (const tab of $all("#view-tabs [data-view]")) tab.addEventListener("click", () => showView(tab.dataset.view));
   applyI18n(document);

@@ -3,8 +3,27 @@ import { h, clear, $ } from "./dom.js";
 import { t, topicLabel, categoryLabel, languageLabel } from "./i18n.js";
 import { conversationTitle } from "./chat.js";
 
+/** Re-rendering a list must not lose keyboard focus: remember the focused button, restore it after. */
+function rememberFocus(list) {
+  const active = document.activeElement;
+  if (!active || !list.contains(active)) return null;
+  const item = active.closest("[data-conversation]");
+  return item ? { id: item.dataset.conversation, cls: active.classList[active.classList.length - 1] } : null;
+}
+
+function restoreFocus(list, remembered, fallback) {
+  if (!remembered) return;
+  const item = Array.from(list.querySelectorAll("[data-conversation]")).find((el) => el.dataset.conversation === remembered.id);
+  const target = (item && item.querySelector(`.${remembered.cls}`)) || (item && item.querySelector("button")) || fallback;
+  if (target) target.focus();
+}
+
 function waitingMinutes(entry) {
-  if (typeof entry.waiting_seconds === "number") return Math.floor(entry.waiting_seconds / 60);
+  if (typeof entry.waiting_seconds === "number") {
+    // waiting_seconds was true when the snapshot arrived; age it by the time since then.
+    const since = entry.receivedAt ? (Date.now() - entry.receivedAt) / 1000 : 0;
+    return Math.floor((entry.waiting_seconds + since) / 60);
+  }
   if (entry.queued_at) return Math.max(0, Math.floor((Date.now() - new Date(entry.queued_at).getTime()) / 60000));
   return 0;
 }
@@ -29,6 +48,7 @@ function entryMeta(entry) {
  */
 export function renderQueue(entries, estimateSeconds, opts) {
   const list = $("#queue-list");
+  const focused = rememberFocus(list);
   clear(list);
   $("#queue-count").textContent = `(${entries.length})`;
   $("#queue-empty").hidden = entries.length > 0;
@@ -69,13 +89,19 @@ export function renderQueue(entries, estimateSeconds, opts) {
     }
     list.append(item);
   });
+  restoreFocus(list, focused, list.querySelector("button") || $("#queue-title"));
 }
 
 /** Show (or clear with null) the offer the gateway made me. opts: {onAccept(id), onDecline(id)} */
 export function renderOffer(offer, opts) {
   const area = $("#offer-area");
+  const active = document.activeElement;
+  const focusedCls = active && area.contains(active) ? active.classList[active.classList.length - 1] : null;
   clear(area);
-  if (!offer) return;
+  if (!offer) {
+    if (focusedCls) $("#queue-title").focus();
+    return;
+  }
   const entry = offer.conversation;
   const title = conversationTitle(entry.conversation_id);
   const crisis = entry.priority === "crisis" || entry.crisis;
@@ -104,6 +130,10 @@ export function renderOffer(offer, opts) {
       ),
     ),
   );
+  if (focusedCls) {
+    const again = area.querySelector(`.${focusedCls}`);
+    if (again) again.focus();
+  }
 }
 
 /**
@@ -111,6 +141,7 @@ export function renderOffer(offer, opts) {
  */
 export function renderLive(conversations, opts) {
   const list = $("#live-list");
+  const focused = rememberFocus(list);
   clear(list);
   const botOnes = conversations.filter(
     (c) => c.state === "bot" && !opts.mine.has(c.conversation_id) && !opts.queued.has(c.conversation_id),
@@ -149,4 +180,5 @@ export function renderLive(conversations, opts) {
       ),
     );
   }
+  restoreFocus(list, focused, list.querySelector("button") || $("#live-title"));
 }
