@@ -64,7 +64,7 @@ class ActionServiceGuidance(Action):
                 text=f"{responses.text('no_human_now', language)} {next_time_text(availability, language)}"
             )
         else:
-            hours = common.schedule().describe(language, common.now())
+            hours = common.schedule().describe_hours(language, common.now())
             dispatcher.utter_message(text=f"{responses.text('availability_unknown', language)} {hours}")
 
         events: list[EventType] = [SlotSet("topic", topic), SlotSet("topic_stage", "guided")]

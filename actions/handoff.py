@@ -39,7 +39,7 @@ def explain_no_human(
     """No one on duty (or we cannot tell): say so kindly, say when, and give services."""
     language = common.language_of(tracker)
     if availability.status == UNKNOWN:
-        hours = common.schedule().describe(language, common.now())
+        hours = common.schedule().describe_hours(language, common.now())
         dispatcher.utter_message(text=f"{responses.text('availability_unknown', language)} {hours}")
     else:
         dispatcher.utter_message(

@@ -12,9 +12,9 @@ LANGUAGES = ("fi", "sv", "en")
 TEXTS: dict[str, dict[str, str]] = {
     # --- service guidance --------------------------------------------------------------------
     "guidance_intro": {
-        "fi": "Kiitos, että kerroit. Näistä paikoista voit saada tukea:",
-        "sv": "Tack för att du berättade. Här kan du få stöd:",
-        "en": "Thank you for telling me. Here are places where you can get support:",
+        "fi": "Kiitos, että kirjoitit. Näistä paikoista voit saada tukea ja juttuseuraa:",
+        "sv": "Tack för att du skrev. Här kan du få stöd och någon att prata med:",
+        "en": "Thanks for writing. Here are places where you can get support and someone to talk to:",
     },
     "guidance_regional": {
         "fi": "Oman alueesi ({county}) palvelut:",

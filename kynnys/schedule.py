@@ -167,8 +167,15 @@ class ChatSchedule:
                 parts.append(texts["no_next"])
             else:
                 parts.append(texts["next"].format(when=self.when(opening, lang, now)))
+        parts.append(self.describe_hours(lang, now))
+        return " ".join(parts)
+
+    def describe_hours(self, language: str, now: dt.datetime) -> str:
+        """Only the weekly hours and the exceptions of the next two weeks (no claim about now)."""
+        lang = language if language in _TEXTS else "fi"
+        texts = _TEXTS[lang]
         weekly = self.weekly_summary(lang)
-        parts.append(texts["weekly"].format(periods=weekly) if weekly else texts["no_weekly"])
+        parts = [texts["weekly"].format(periods=weekly) if weekly else texts["no_weekly"]]
         upcoming = self.upcoming_exceptions(now)
         if upcoming:
             items = ", ".join(self._exception_text(e, lang) for e in upcoming)

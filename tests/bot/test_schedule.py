@@ -194,3 +194,10 @@ exceptions:
 def test_validator_reports_broken_yaml(tmp_path: Path) -> None:
     problems = validate_schedule(write(tmp_path, "version: 1\nweekly:\n  mon: [\"14:00-21:00\"\n"))
     assert problems and "not valid YAML" in problems[0].message
+
+
+def test_describe_hours_makes_no_claim_about_now(schedule) -> None:
+    text = schedule.describe_hours("fi", local(2026, 12, 23, 22, 0))
+    assert text.startswith("Päivystysajat (Suomen aikaa): ma–ti klo 14–21")
+    assert "24.12. suljettu" in text
+    assert "Nyt" not in text and "nyt" not in text.split(":")[0]
