@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = Path(os.environ.get("KYNNYS_TEST_MODEL", ROOT / "models" / "kynnys.tar.gz"))
 TOKEN = "dialogue-test-token"
