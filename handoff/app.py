@@ -10,7 +10,7 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy import text
 
-from handoff import crisis, keys
+from handoff import crisis, hours, keys
 from handoff.availability import availability
 from handoff.bus import make_bus
 from handoff.connections import Connections
@@ -124,6 +124,7 @@ def create_app(settings: Settings) -> web.Application:
 
     async def on_startup(app: web.Application) -> None:
         await asyncio.to_thread(crisis.warm_up)
+        await asyncio.to_thread(hours.warm_up)
         await bus.start()
         await router.load()
         privacy.start()

@@ -42,3 +42,11 @@ def next_opening(now: datetime | None = None) -> datetime | None:
     except Exception:
         return None
     return value if isinstance(value, datetime) else None
+
+
+def warm_up() -> None:
+    """Read the schedule at start-up (blocking; call from a thread)."""
+    try:
+        _schedule()
+    except Exception:
+        return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -108,13 +109,14 @@ class Auth:
         vol = await accounts.by_username(username)
         now = utcnow()
         if vol is None:
-            verify_password(_DUMMY_HASH, password)  # same timing as a wrong password
+            await asyncio.to_thread(verify_password, _DUMMY_HASH, password)  # same timing as a wrong password
             raise json_error(401, "bad_credentials", "Wrong username or password.")
         locked_until = aware(vol.locked_until)
         if locked_until is not None and locked_until > now:
             raise json_error(423, "locked", "Too many failed logins. Try again later.",
                              retry_after_seconds=int((locked_until - now).total_seconds()) + 1)
-        if not verify_password(vol.password_hash, password) or vol.disabled:
+        # argon2 is deliberately slow: off the event loop, so chats never wait for a login
+        if not await asyncio.to_thread(verify_password, vol.password_hash, password) or vol.disabled:
             failures = vol.failed_logins + 1
             changes: dict[str, Any] = {"failed_logins": failures}
             if failures >= self.ctx.settings.login_max_failures:
@@ -127,7 +129,7 @@ class Auth:
             raise json_error(401, "bad_credentials", "Wrong username or password.")
         changes = {"failed_logins": 0, "locked_until": None}
         if hasher.check_needs_rehash(vol.password_hash):
-            changes["password_hash"] = hash_password(password)
+            changes["password_hash"] = await asyncio.to_thread(hash_password, password)
         await accounts.update(vol.id, **changes)
         raw = secrets.token_urlsafe(32)
         await accounts.create_session(sha256_hex(raw), vol.id, SESSION_LIFETIME)
