@@ -185,6 +185,7 @@ def start_shift(page: Page, alias: str) -> None:
     page.fill("#alias-input", alias)
     page.click("#shift-button")
     expect(page.locator("#shift-state")).to_have_text("Vuorossa")
+    expect(page.locator("#who")).to_contain_text(alias)
     expect(page.locator("#live-panel")).to_be_visible()
 
 
