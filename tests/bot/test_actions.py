@@ -371,3 +371,17 @@ async def test_crisis_numbers_survive_a_broken_help_builder(
     said = texts(messages)
     assert "call the emergency number 112" in said and "MIELI Crisis Helpline 09 2525 0111" in said
     assert customs(messages, "crisis_detected")
+
+
+def test_parse_availability_accepts_utc_z_and_rejects_odd_answers() -> None:
+    from actions.availability import parse_availability
+
+    parsed = parse_availability({**off_duty("2026-11-24T12:00:00Z"), "queue_length": 3})
+    assert parsed.status == "off_duty" and parsed.queue_length == 3
+    assert parsed.next_opening == dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.timezone.utc)
+    assert parse_availability(off_duty("not a date")).next_opening is None
+    assert parse_availability(off_duty("2026-11-24T12:00:00")).next_opening is None  # no zone
+    assert parse_availability(on_duty(3)).someone_on_shift
+    for odd in (None, [], {"available": 2}, {"on_shift": "2"}):
+        with pytest.raises(ValueError):
+            parse_availability(odd)
