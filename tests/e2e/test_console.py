@@ -402,7 +402,7 @@ def test_supervisor_overview_shows_shift_queue_and_counts(browser: Browser, cons
     volunteer, password = accounts["vol_b"]
     page = new_page(browser)
     login(page, console_env.url, volunteer, password)
-    alias = f"Eero{int(time.time()) % 1000}"
+    alias = "Eero " + "ABCDEFGHJK"[int(time.time()) % 10]  # letters only, like a real alias
     start_shift(page, alias)
 
     sup = new_page(browser)
@@ -446,9 +446,11 @@ def test_keyboard_only_accept_and_reply(browser: Browser, console_env: Any, acco
     page.keyboard.press("Enter")
     expect(page.locator("#app-view")).to_be_visible()
     page.locator("#alias-input").focus()
+    page.keyboard.press("Control+A")
     page.keyboard.type("Kaisa")
     page.keyboard.press("Enter")
     expect(page.locator("#shift-state")).to_have_text("Vuorossa")
+    expect(page.locator("#who")).to_contain_text("Kaisa")
     before = queued_ids(page)
 
     youth = YouthClient(console_env.url)
