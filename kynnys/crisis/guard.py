@@ -51,7 +51,6 @@ class CrisisGuard:
                 self._register(entry.unless, entry_index, -1)
         self._build_indexes()
         self._cache: dict[str, tuple[_Key, ...]] = {}
-        self._regex_entries = [index for index in self._order if self.entries[index].regex]
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> CrisisGuard:
@@ -194,7 +193,7 @@ class CrisisGuard:
             entry = self.entries[entry_index]
             hit: CrisisHit | None = None
             if entry.regex is not None:
-                if entry.needs and not any(text in tokens.folded for text in entry.needs):
+                if entry.needs and not any(needle in tokens.folded for needle in entry.needs):
                     continue
                 if normalized is None:
                     normalized = normalized_text(tokens)
