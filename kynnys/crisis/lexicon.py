@@ -22,6 +22,12 @@ CATEGORIES = (
 )
 
 
+_ENTRY_KEYS = {
+    "id", "category", "lang", "any", "all", "regex", "needs", "window", "unless",
+    "unless_window", "fuzzy", "examples", "not_examples",
+}
+
+
 class LexiconError(ValueError):
     """The lexicon file is broken; the message names the entry and the problem."""
 
@@ -115,6 +121,13 @@ def _parse_entry(
         raise LexiconError(f"entry number {position + 1}: every entry needs an 'id'")
     entry_id = str(raw["id"])
     where = f"entry {entry_id}"
+    unknown = sorted(set(raw) - _ENTRY_KEYS)
+    if unknown:
+        raise LexiconError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(_ENTRY_KEYS))}"
+        )
+    if "regex" in raw and "unless" in raw:
+        raise LexiconError(f"{where}: 'unless' works only with 'any' or 'all', not with 'regex'")
     category = raw.get("category")
     if category not in CATEGORIES:
         raise LexiconError(f"{where}: category must be one of {', '.join(CATEGORIES)}")

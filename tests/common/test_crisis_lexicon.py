@@ -73,6 +73,8 @@ def test_self_test_reports_a_matching_not_example_and_not_crisis() -> None:
         ({"any": ["kuol*"], "regex": "kuol"}, "exactly one of"),
         ({"any": ["*ku*"]}, "4+ letters"),
         ({"any": ["!kuol*"]}, "at least one word that is not '!'"),
+        ({"any": ["kuol*"], "not_exmples": ["x"]}, "unknown key(s) not_exmples"),
+        ({"regex": "kuol", "unless": ["nauru*"]}, "'unless' works only with"),
     ],
 )
 def test_broken_entries_are_reported_with_their_id(entry: dict[str, Any], message: str) -> None:
