@@ -489,30 +489,36 @@ def test_320px_layout_and_screenshots(browser: Browser, base_url: str) -> None:
     page.goto(f"{base_url}/")
     w = open_widget(page)
     w.wait_bot_message()
-    w.send("Moi, mulla on vähän huono olo")
-    w.wait_bot_messages(2)
-    page.wait_for_timeout(300)
+    w.settle()
+    expect(w.log.locator(".replies button").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "widget-320.png"))  # the greeting with its quick replies
     box = w.panel.bounding_box()
     assert box is not None and box["width"] <= 320 and box["x"] >= 0
+    w.send("Moi, mulla on vähän huono olo. Katso https://example.org/pitka/osoite/joka/ei/mahdu/ruudulle/kokonaan")
+    answers = w.log.locator("li.msg.bot, li.msg.system").count()
+    w.wait_bot_messages(answers + 1)
+    w.settle()
     overflow = page.evaluate("""() => { const r = document.querySelector('kynnys-chat').shadowRoot;
         return [...r.querySelectorAll('.panel *')].filter(e => e.getBoundingClientRect().right > 321)
           .map(e => e.className || e.tagName); }""")
     assert overflow == [], overflow
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     for name in ("Lähetä", "Poistu nopeasti (Esc kahdesti)", "Pienennä chat"):
         control = w.root.get_by_role("button", name=name)
         expect(control).to_be_visible()
         b = control.bounding_box()
         assert b is not None and b["height"] >= 44 - 0.5, (name, b)  # comfortable touch targets
-    page.screenshot(path=str(SCREENSHOTS / "widget-320.png"))
 
     desk = new_page(browser, base_url, width=1280, height=800)
     desk.goto(f"{base_url}/")
     desk.screenshot(path=str(SCREENSHOTS / "widget-desktop-closed.png"))
     dw = open_widget(desk)
     dw.wait_bot_message()
+    dw.settle()
+    answers = dw.log.locator("li.msg.bot, li.msg.system").count()
     dw.send("Moi")
-    dw.wait_bot_messages(2)
-    desk.wait_for_timeout(300)
+    dw.wait_bot_messages(answers + 1)
+    dw.settle()
     desk.screenshot(path=str(SCREENSHOTS / "widget-desktop.png"))
     assert Path(SCREENSHOTS / "widget-320.png").stat().st_size > 5000
 
