@@ -159,6 +159,7 @@ async def patch_me(request: web.Request) -> web.Response:
         raise ApiError(400, "bad_request", "alias: 1–24 letters, digits, spaces, '-' or '.'.")
     vol = await _ctx(request).accounts.update(me_of(request).id, alias=alias.strip())
     assert vol is not None
+    request.app[keys.AUTH].forget(vol.id)
     return web.json_response(await me_json(request, vol))
 
 

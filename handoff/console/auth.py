@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -27,6 +28,7 @@ CSRF_HEADER = "X-CSRF-Token"
 SESSION_LIFETIME = timedelta(hours=12)
 SESSION_IDLE = timedelta(hours=8)
 UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+SESSION_CACHE_SECONDS = 2.0
 
 hasher = PasswordHasher()
 _DUMMY_HASH = hasher.hash(secrets.token_urlsafe(16))
@@ -85,6 +87,7 @@ class Auth:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.secret = ctx.settings.session_secret
+        self._cache: dict[str, tuple[float, Volunteer]] = {}
 
     def new_pre(self, request: web.Request) -> tuple[str, str]:
         """(pre-session cookie value, its CSRF token) for the login form."""
@@ -144,14 +147,34 @@ class Auth:
         resp.del_cookie(SESSION_COOKIE, path="/")
 
     async def current(self, request: web.Request) -> Volunteer | None:
+        """The logged-in account. Remembered for SESSION_CACHE_SECONDS so a busy console does not hit
+        the store on every request; logout and account changes on this instance forget it at once."""
         raw = request.cookies.get(SESSION_COOKIE)
         if not raw:
             return None
-        return await self.ctx.accounts.session_volunteer(sha256_hex(raw), SESSION_IDLE)
+        key = sha256_hex(raw)
+        now = time.monotonic()
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        vol = await self.ctx.accounts.session_volunteer(key, SESSION_IDLE)
+        if vol is not None:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[key] = (now + SESSION_CACHE_SECONDS, vol)
+        else:
+            self._cache.pop(key, None)
+        return vol
+
+    def forget(self, volunteer_id: str) -> None:
+        for key, (_, vol) in list(self._cache.items()):
+            if vol.id == volunteer_id:
+                del self._cache[key]
 
     async def logout(self, request: web.Request) -> None:
         raw = request.cookies.get(SESSION_COOKIE)
         if raw:
+            self._cache.pop(sha256_hex(raw), None)
             await self.ctx.accounts.delete_session(sha256_hex(raw))
 
 
