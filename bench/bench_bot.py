@@ -72,7 +72,7 @@ class _Availability(BaseHTTPRequestHandler):
         pass
 
 
-def request(url: str, payload: dict[str, Any] | None = None, timeout: float = 30) -> Any:
+def request(url: str, payload: dict[str, Any] | None = None, timeout: float = 120) -> Any:
     data = json.dumps(payload).encode() if payload is not None else None
     req = urllib.request.Request(url, data=data, method="POST" if data else "GET",
                                  headers={"Content-Type": "application/json"})
@@ -96,6 +96,20 @@ def wait_ready(url: str, seconds: float, process: subprocess.Popen[bytes], name:
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def wait_parse(url: str, seconds: float, process: subprocess.Popen[bytes]) -> None:
+    """The server is up before the model is: wait until a parse answers."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"rasa exited with {process.returncode}")
+        try:
+            request(url, {"text": "moi"}, timeout=120)
+            return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(1)
+    raise SystemExit("rasa did not parse in time")
 
 
 def train_model(out: Path) -> tuple[float, float]:
@@ -132,10 +146,18 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="kynnys-bench-"))
     train_seconds: tuple[float, float] | None = None
     model = args.model
+    train_record = ROOT / "results" / "bench-bot-train.json"
     if args.train:
         train_seconds = train_model(workdir)
         model = workdir / "bench.tar.gz"
+        train_record.parent.mkdir(parents=True, exist_ok=True)
+        train_record.write_text(json.dumps({"model": str(model), "wall": train_seconds[0],
+                                            "cpu": train_seconds[1]}), encoding="utf-8")
         print(f"rasa train: {train_seconds[0]:.0f} s wall, {train_seconds[1]:.0f} s CPU", flush=True)
+    elif train_record.exists():  # the model an earlier --train run made and timed
+        record = json.loads(train_record.read_text(encoding="utf-8"))
+        if Path(record["model"]) == model.resolve():
+            train_seconds = (record["wall"], record["cpu"])
     if not model.exists():
         raise SystemExit(f"no model at {model}: run scripts/train.sh or pass --train")
 
@@ -164,6 +186,7 @@ def main() -> None:
         started = time.monotonic()
         wait_ready(f"http://127.0.0.1:{action_port}/healthz", 120, actions, "action server")
         wait_ready(f"{base}/status?token={TOKEN}", 300, rasa, "rasa")
+        wait_parse(f"{base}/model/parse?token={TOKEN}", 600, rasa)
         startup_seconds = time.monotonic() - started
         results = measure(base, args.rounds)
     finally:

@@ -62,6 +62,23 @@ def _voikko_lemmas(p: list[dict[str, Any]]) -> None:
                                      "lemmatizer": "simplemma+voikko"})
 
 
+def _spoken_only(p: list[dict[str, Any]]) -> None:
+    _replace(p, "FinnishTokenizer", {"name": "bot.finnish_tokenizer.FinnishTokenizer",
+                                     "lemmatizer": "spoken"})
+
+
+def _simplemma(p: list[dict[str, Any]]) -> None:
+    _replace(p, "FinnishTokenizer", {"name": "bot.finnish_tokenizer.FinnishTokenizer",
+                                     "lemmatizer": "simplemma"})
+
+
+def _raw_and_lemma_words(p: list[dict[str, Any]]) -> None:
+    for i, component in enumerate(p):
+        if component.get("analyzer") == "word":
+            p.insert(i, {"name": "CountVectorsFeaturizer", "analyzer": "word", "use_lemma": False})
+            return
+
+
 def _char_1_4(p: list[dict[str, Any]]) -> None:
     for component in p:
         if component.get("analyzer") == "char_wb":
@@ -88,6 +105,9 @@ VARIANTS: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None] | None]] =
                   _no_lemmas),
     "voikko": ("lemmas from spoken forms + simplemma, Voikko for words simplemma leaves",
                _voikko_lemmas),
+    "spoken": ("lemmas from the spoken-form list only (no simplemma)", _spoken_only),
+    "simplemma": ("lemmas from spoken forms + simplemma", _simplemma),
+    "raw+lemmas": ("as chosen plus a word featurizer on the surface words", _raw_and_lemma_words),
     "char-1-4": ("as chosen, char_wb 1–4 instead of 2–5", _char_1_4),
     "char-only": ("as chosen without the word-level (lemma) featurizer", _no_words),
     "diet": ("as chosen, DIETClassifier (40 epochs) instead of LogisticRegression", _diet),
