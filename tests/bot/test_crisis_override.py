@@ -129,7 +129,7 @@ nlu:
 - intent: crisis
   examples: |
     - oon viillelly
-    - tarviin apua heti
+    - kirjeet on jo valmiina
 """
 
 
@@ -177,7 +177,7 @@ version: 1
 crisis:
   - {text: "oon viillelly taas", lang: fi, category: self_harm}
   - {text: "haluun kuolla", lang: fi, category: suicidal}
-  - {text: "tarviin apua heti", lang: fi, category: violence_now}
+  - {text: "kirjeet on jo valmiina", lang: fi, category: suicidal}
 non_crisis:
   - {text: "moi", lang: fi, kind: everyday}
   - {text: "mulla on paha olo", lang: fi, kind: feeling_bad}
@@ -203,7 +203,7 @@ def test_evaluation_tool_measures_nlu_alone_with_the_override_off(
         runpy.run_path(str(root / "tools" / "evaluate_crisis.py"), run_name="__main__")
     assert exit_.value.code == 0
     report = output.read_text(encoding="utf-8")
-    # The keyword model knows "oon viillelly" and "tarviin apua heti" only; "haluun kuolla" is
+    # The keyword model knows "oon viillelly" and "kirjeet on jo valmiina" only; "haluun kuolla" is
     # caught by the override, which must be off when the model is measured alone.
     assert "| guard alone | 0.667 (2/3) |" in report
     assert "| NLU alone | 0.667 (2/3) |" in report
