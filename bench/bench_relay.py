@@ -330,8 +330,9 @@ Load average when the measurement ended: {' / '.join(f'{x:.1f}' for x in os.getl
 
 **Ratio to the bare echo round trip (same run): p50 {g50 / e50:.1f}×, p99 {g99 / e99:.1f}×.**
 Gateway CPU time per relayed message (user + system, the whole process): **{gw['cpu_per_message'] * 1000:.1f} ms**
-— this figure does not depend on how busy the machine is; latency under a burst is roughly the
-number of messages in the burst × this, because one process on one core does the work.
+— this depends much less on how busy the machine is than the latencies do; a burst of n messages
+arriving at once takes roughly n × this to get through, because one gateway process (one core) does
+the work. Several gateway instances share the load via BUS_URL=redis://….
 
 A gateway hop is one way but includes an HTTP request or a WebSocket frame in, a database write, and a
 frame out to another socket; the echo is a full round trip with no work.
