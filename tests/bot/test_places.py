@@ -166,11 +166,22 @@ def test_several_places_with_offsets() -> None:
     assert [text[m.start:m.end] for m in matches] == ["Nokialla", "Tampereella"]
 
 
-def test_every_municipality_nominative_and_inessive_like_form_is_found() -> None:
-    """Each name alone (the whole message) resolves to itself: no name shadows another."""
+def test_every_municipality_alone_resolves_to_itself() -> None:
+    """Each name as the whole message, as written or lowercase: no name shadows another."""
     for name in all_municipalities():
         assert find_municipality(name) == name, name
         assert find_municipality(name.lower()) == name, name
+        assert county_of(name) in EXPECTED_COUNTS, name
+
+
+@pytest.mark.parametrize(
+    ("text", "municipality"),
+    [("oon tamperelainen", "Tampere"), ("me ollaan oululaisia", "Oulu"),
+     ("oon helsinkiläinen", "Helsinki"), ("oon ylöjärveläinen", "Ylöjärvi"),
+     ("oon kotkalainen", "Kotka")],
+)
+def test_demonyms_name_the_place(text: str, municipality: str) -> None:
+    assert find_municipality(text) == municipality
 
 
 def test_ambiguous_list_only_names_known_places() -> None:
