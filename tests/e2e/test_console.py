@@ -744,3 +744,50 @@ def test_transfer_to_another_volunteer(browser: Browser, console_env: Any, accou
         youth.close()
         logout(page_a)
         logout(page_b)
+
+
+def test_resend_after_a_lost_answer_is_not_stored_twice(
+    browser: Browser, console_env: Any, accounts: dict[str, tuple[str, str]]
+) -> None:
+    volunteer, password = accounts["vol_a"]
+    page = new_page(browser)
+    login(page, console_env.url, volunteer, password)
+    start_shift(page, "Aino")
+    before = queued_ids(page)
+    youth = YouthClient(console_env.url)
+    try:
+        youth.request_human("en saa unta ja jännittää huomista")
+        conversation_id = wait_new_queue_entry(page, before, "jännittää huomista")
+        page.locator(f'#queue-list > li[data-conversation="{conversation_id}"] .take-button').click()
+        panel = chat_panel(page, conversation_id)
+        expect(panel).to_be_visible()
+
+        # The first send reaches the gateway, but its answer is lost on the way back.
+        lost: list[str] = []
+
+        def lose_answer(route: Any) -> None:
+            if route.request.method == "POST" and not lost:
+                route.fetch()  # the gateway stores the message
+                lost.append(route.request.post_data or "")
+                route.abort("connectionreset")
+            else:
+                route.continue_()
+
+        page.route("**/console/api/conversations/*/messages", lose_answer)
+        panel.locator(".compose-text").fill("Kerro, mikä huomisessa jännittää.")
+        panel.locator(".send-button").click()
+        expect(panel.locator(".form-error")).to_have_text(re.compile("ei onnistunut"))
+        expect(panel.locator(".compose-text")).to_have_value("Kerro, mikä huomisessa jännittää.")
+        # Sending again stores nothing new: the young person sees the message once.
+        panel.locator(".send-button").click()
+        expect(panel.locator(".compose-text")).to_have_value("")
+        expect(panel.locator(".msg-volunteer")).to_have_count(1)
+        youth.wait_for(lambda f: f["type"] == "message" and f["from"] == "volunteer")
+        youth.say("no se koe")
+        expect(panel.locator(".msg-youth").last).to_contain_text("no se koe")
+        assert len([f for f in youth.messages("volunteer") if "jännittää" in f["text"]]) == 1
+        assert json.loads(lost[0])["client_id"]
+        end_with_wrapup(page, conversation_id, topic="school_work")
+    finally:
+        youth.close()
+        logout(page)

@@ -393,7 +393,8 @@ const chatCtx = {
       api.api.post(`/conversations/${encodeURIComponent(id)}/typing`, { on }).catch(() => {});
     }
   },
-  send: (panel, text, links) => api.sendMessage(panel.id, text, api.newClientId(), links),
+  newClientId: () => api.newClientId(),
+  send: (panel, text, links, clientId) => api.sendMessage(panel.id, text, clientId, links),
   onEnd: (panel) =>
     openWrapup({
       summary: panel.summary,

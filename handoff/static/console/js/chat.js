@@ -54,7 +54,7 @@ export function renderMessage(message, myAlias, code = "") {
 export class ChatPanel {
   /**
    * conversation: Conversation object from the API. mode: "own" (my chat) or "watch" (reading a bot chat).
-   * ctx: {me(), canned(), links(), directory(), sendTyping(id, on), send(panel, text, links),
+   * ctx: {me(), canned(), links(), directory(), sendTyping(id, on), newClientId(), send(panel, text, links, clientId),
    *       onEnd(panel), onTransfer(panel), onStepIn(panel), onStopWatching(panel)}
    */
   constructor(conversation, mode, ctx) {
@@ -332,8 +332,11 @@ export class ChatPanel {
     this.errorEl.textContent = "";
     this.sendButton.disabled = true;
     this.stopTyping();
+    // A retry of the same text reuses its client id, so a send that did arrive is never stored twice.
+    if (!this.pending || this.pending.text !== text) this.pending = { text, clientId: this.ctx.newClientId() };
     try {
-      const message = await this.ctx.send(this, text, links);
+      const message = await this.ctx.send(this, text, links, this.pending.clientId);
+      this.pending = null;
       this.textarea.value = "";
       this.attached = [];
       this.renderAttached();
