@@ -130,7 +130,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Availab
         for process in (rasa, actions):
             process.terminate()
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
         gateway.shutdown()
