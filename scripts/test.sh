@@ -3,6 +3,7 @@
 # then runs data validation, lint, the bot's tests, the test stories and the gateway/browser tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS="ignore::DeprecationWarning"
 mkdir -p var
 scripts/setup.sh --test || exit 1
 scripts/train.sh || exit 1

@@ -3,6 +3,7 @@
 #   scripts/train.sh [--force]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=3 SQLALCHEMY_SILENCE_UBER_WARNING=1 PYTHONWARNINGS="ignore::DeprecationWarning"
 inputs=(config.yml domain.yml data/nlu data/rules.yml data/stories.yml data/crisis bot kynnys/crisis kynnys/places.py data/places)
 fingerprint=$(find "${inputs[@]}" -type f \( -name '*.yml' -o -name '*.yaml' -o -name '*.py' -o -name '*.csv' -o -name '*.txt' \) 2>/dev/null \
   | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-32)
