@@ -893,6 +893,7 @@ button{cursor:pointer}
       this.renderFeedback();
       if (!deleted) this.el.endedText.textContent = this.t.endedKept;
       this.renderStatus();
+      this.scrollToEnd(); // the last messages stay in view above the feedback question
       this.announce(this.t.ended, false);
       const first = this.el.ended.querySelector("input");
       if (first && this.root.activeElement !== null) first.focus();
