@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 PUBLISH_TIMEOUT_MS = 600_000
-expect.set_options(timeout=30_000)
-FINISHED = re.compile(r"^(Julkaistu|Julkaisua ei tehty)")  # the result of *this* publish  # each editor call is a short process in .venv-bot
+expect.set_options(timeout=30_000)  # each editor call is a short process in .venv-bot
+FINISHED = re.compile(r"^(Julkaistu|Julkaisua ei tehty)")  # the end of a publish, either way
 FAST_CONFIG = """\
 # Test copy: the real data with a fast pipeline, so that publish trains in seconds.
 recipe: default.v1
