@@ -332,16 +332,18 @@ def test_a_change_that_breaks_the_test_stories_is_refused_and_the_old_model_keep
     page.get_by_label("Aihe", exact=True).select_option("bot_challenge")
     page.get_by_role("button", name="Lisää esimerkiksi").click()
     expect(page.get_by_role("status")).to_contain_text("Lisätty esimerkiksi")
-    # ... and someone swaps two rules in the draft by hand: valid data, wrong behaviour
+    # ... and someone swaps two rules in the draft by hand: it trains, but answers wrong
     rules = stack.root / "var" / "editor" / "workspace" / "data" / "rules.yml"
     text = rules.read_text()
-    text = text.replace("  - intent: thank\n  - action: utter_welcome",
-                        "  - intent: thank\n  - action: utter_swap_marker")
+    assert "  - intent: ask_privacy\n  - action: utter_privacy" in text
+    text = text.replace("  - intent: ask_privacy\n  - action: utter_privacy",
+                        "  - intent: ask_privacy\n  - action: utter_swap_marker")
     text = text.replace("  - intent: bot_challenge\n  - action: utter_bot_challenge",
-                        "  - intent: bot_challenge\n  - action: utter_welcome")
+                        "  - intent: bot_challenge\n  - action: utter_privacy")
     text = text.replace("utter_swap_marker", "utter_bot_challenge")
     rules.write_text(text)
     model_before = stack.loaded_model()
+    intent_before = stack.parse("ootko botti")["intent"]["name"]
     live_before = {p: p.read_bytes() for p in (stack.root / "data").rglob("*.yml")}
 
     page.reload()
@@ -359,7 +361,7 @@ def test_a_change_that_breaks_the_test_stories_is_refused_and_the_old_model_keep
     expect(steps.nth(3)).to_have_attribute("data-state", "pending")
 
     assert stack.loaded_model() == model_before
-    assert stack.parse("kiitos")["intent"]["name"] == "thank"
+    assert stack.parse("ootko botti")["intent"]["name"] == intent_before
     assert {p: p.read_bytes() for p in (stack.root / "data").rglob("*.yml")} == live_before
     # the draft is kept so the editor can fix it
     expect(page.locator("#diffs")).to_contain_text("data/rules.yml")
