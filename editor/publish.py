@@ -250,8 +250,10 @@ def _test_stories(root: Path, job: Job) -> int:
     if not stories.is_dir():
         return 0
     out = job.candidate / "results"
+    # without --fail-on-prediction-errors Rasa runs every story and names the failed ones in
+    # failed_test_stories.yml (with the flag it stops at the first error and writes nothing)
     command = [_rasa(root), "test", "core", "--stories", str(stories), "--model", str(job.model),
-               "--fail-on-prediction-errors", "--out", str(out)]
+               "--out", str(out)]
     run = subprocess.run(command, cwd=root, env=_env(root), capture_output=True, text=True)
     failed = out / "failed_test_stories.yml"
     failed_text = failed.read_text(encoding="utf-8") if failed.is_file() else ""
