@@ -258,7 +258,7 @@ def _test_stories(root: Path, job: Job) -> int:
     failed = out / "failed_test_stories.yml"
     failed_text = failed.read_text(encoding="utf-8") if failed.is_file() else ""
     if run.returncode != 0 or "story:" in failed_text:
-        names = re.findall(r"^- story: (.+)$", failed_text, flags=re.MULTILINE)
+        names = re.findall(r"^- story: (.+?)(?: \(/[^)]*\))?$", failed_text, flags=re.MULTILINE)
         reason = ("Testitarinat eivät menneet läpi: " + "; ".join(names[:5])) if names else \
             "Testitarinoiden ajo epäonnistui."
         raise PublishRefused("stories", reason + " Vanha malli on yhä käytössä.",
