@@ -185,7 +185,7 @@ def main() -> None:
     try:
         started = time.monotonic()
         wait_ready(f"http://127.0.0.1:{action_port}/healthz", 120, actions, "action server")
-        wait_ready(f"{base}/status?token={TOKEN}", 300, rasa, "rasa")
+        wait_ready(f"{base}/status?token={TOKEN}", 900, rasa, "rasa")
         wait_parse(f"{base}/model/parse?token={TOKEN}", 600, rasa)
         startup_seconds = time.monotonic() - started
         results = measure(base, args.rounds)

@@ -99,8 +99,8 @@ def _no_words(p: list[dict[str, Any]]) -> None:
 
 
 VARIANTS: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None] | None]] = {
-    "chosen": ("config.yml: FinnishTokenizer (spoken forms + simplemma lemmas), word lemmas + "
-               "char_wb 2–5, LogisticRegression", None),
+    "chosen": ("config.yml: FinnishTokenizer with spoken-form normalisation, word (normalised) "
+               "+ char_wb 2–5, LogisticRegression", None),
     "no-lemmas": ("WhitespaceTokenizer (no lemmas, no spoken forms), word + char_wb 2–5",
                   _no_lemmas),
     "voikko": ("lemmas from spoken forms + simplemma, Voikko for words simplemma leaves",
