@@ -234,7 +234,7 @@ def write_report(out: Path, results: dict[str, list[float]], rounds: int,
     for key, label in labels.items():
         p50, p99 = statistics.median(results[key]), percentile(results[key], 0.99)
         rows.append(f"| {label} | {p50:.1f} | {p99:.1f} | {p50 / base50:.1f}× | {p99 / base99:.1f}× |")
-    model_label = ("a model trained by this run from config.yml and data/" if train_seconds
+    model_label = ("trained and timed by `bench/bench_bot.py --train`" if train_seconds
                    else f"`{model}`")
     lines = [
         "# Bot latency benchmark",
