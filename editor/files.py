@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,3 +78,15 @@ OWNED_RELATIVE = (
     "data/hours.yml",
     "data/crisis/lexicon.yml",
 )
+
+
+def copy_owned(source_root: Path, target_root: Path) -> None:
+    """Copy the editor-owned files (OWNED_RELATIVE) from one tree into another."""
+    for relative in OWNED_RELATIVE:
+        source = source_root / relative
+        target = target_root / relative
+        if source.is_dir():
+            shutil.copytree(source, target)
+        elif source.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from editor.check import run_checks
-from editor.files import OWNED_RELATIVE, REPO_ROOT, EditorFiles
+from editor.files import REPO_ROOT, EditorFiles, copy_owned
 from editor.workspace import Workspace, now_iso, owned_files, problem_json
 
 STEPS = (
@@ -183,14 +183,7 @@ def _copy_candidate(root: Path, job: Job) -> None:
     if job.candidate.exists():
         shutil.rmtree(job.candidate)
     job.candidate.mkdir(parents=True)
-    for relative in OWNED_RELATIVE:
-        source = ws.tree / relative
-        target = job.candidate / relative
-        if source.is_dir():
-            shutil.copytree(source, target)
-        elif source.is_file():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
+    copy_owned(ws.tree, job.candidate)
     shutil.copy2(root / "config.yml", job.candidate / "config.yml")
     if (root / "tests" / "stories").is_dir():
         shutil.copytree(root / "tests" / "stories", job.candidate / "tests" / "stories")

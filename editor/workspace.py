@@ -29,7 +29,7 @@ from typing import Any
 from editor import edits
 from editor.check import run_checks
 from editor.edits import EditError
-from editor.files import OWNED_RELATIVE, REPO_ROOT, EditorFiles
+from editor.files import REPO_ROOT, EditorFiles, copy_owned
 from editor.nlu_checks import load_all
 from editor.nlu_data import normalize
 from editor.problems import format_problem
@@ -95,14 +95,7 @@ class Workspace:
         if self.tree.exists():
             shutil.rmtree(self.tree)
         self.tree.mkdir(parents=True)
-        for relative in OWNED_RELATIVE:
-            source = self.root / relative
-            target = self.tree / relative
-            if source.is_dir():
-                shutil.copytree(source, target)
-            elif source.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source, target)
+        copy_owned(self.root, self.tree)
         for relative in ("config.yml",):  # needed by Rasa's validation; not edited here
             if (self.root / relative).is_file():
                 shutil.copy2(self.root / relative, self.tree / relative)
