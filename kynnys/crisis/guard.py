@@ -10,12 +10,14 @@ import itertools
 import threading
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kynnys.crisis.context import ContextRules, MessageContext
 from kynnys.crisis.fuzzy import DeletionIndex
-from kynnys.crisis.lexicon import Entry, Group, Lexicon, Pattern, load_lexicon
-from kynnys.crisis.normalize import normalized_text, tokenize
+from kynnys.crisis.lexicon import CUE_KINDS, Entry, Group, Lexicon, Pattern, load_lexicon
+from kynnys.crisis.normalize import Tokens, normalized_text, tokenize
 
 _CACHE_LIMIT = 100_000
 _MAX_COMBINATIONS = 4096
@@ -51,6 +53,13 @@ class CrisisGuard:
                 self._register(entry.unless, entry_index, -1)
         self._build_indexes()
         self._cache: dict[str, tuple[_Key, ...]] = {}
+        self._context: ContextRules | None = None
+        self._cues: CrisisGuard | None = None
+        if lexicon.context is not None:
+            self._context = ContextRules(lexicon.context)
+            self._cues = CrisisGuard(
+                Lexicon(entries=lexicon.context.cues, category_priority=CUE_KINDS)
+            )
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> CrisisGuard:
@@ -70,6 +79,12 @@ class CrisisGuard:
     def matches(self, rule_id: str, text: str) -> bool:
         return any(hit.rule_id == rule_id for hit in self.check_all(text))
 
+    def context_kinds(self, text: str) -> frozenset[str]:
+        """The context cue kinds (over, fiction, accident, keep) found in the message."""
+        if self._cues is None:
+            return frozenset()
+        return frozenset(hit.category for hit in self._cues.check_all(text))
+
     def self_test(self) -> list[str]:
         """Problems with the lexicon's own examples: an entry that misses one of its
         `examples`, matches one of its `not_examples`, or any entry firing on `not_crisis`."""
@@ -85,6 +100,8 @@ class CrisisGuard:
             hit = self.check(sentence)
             if hit is not None:
                 problems.append(f"not_crisis {sentence!r}: entry {hit.rule_id} fires")
+        if self._cues is not None:
+            problems.extend(f"context {problem}" for problem in self._cues.self_test())
         return problems
 
     # ---- index building ---------------------------------------------------------------
@@ -171,7 +188,12 @@ class CrisisGuard:
                     atoms.update(self._fuzzy_atoms[(stem, True)])
 
     def _hits(self, text: str, stop_at_first: bool) -> list[CrisisHit]:
-        tokens = tokenize(text)
+        return [hit for hit, _ in self._located_hits(tokenize(text), stop_at_first)]
+
+    def _located_hits(
+        self, tokens: Tokens, stop_at_first: bool
+    ) -> list[tuple[CrisisHit, list[int]]]:
+        """Hits with the token positions they matched."""
         # positions[(entry, group)] -> token positions satisfying that group
         positions: dict[_Key, list[int]] = {}
         keys_of_form = self._keys_of_form
@@ -187,42 +209,69 @@ class CrisisGuard:
                     found.append(position)
         candidates = {entry_index for entry_index, _ in positions}
 
-        hits: list[CrisisHit] = []
+        hits: list[tuple[CrisisHit, list[int]]] = []
         normalized: str | None = None
+        message: MessageContext | None = None
         for entry_index in self._order:
             entry = self.entries[entry_index]
-            hit: CrisisHit | None = None
+            spans: Iterator[tuple[list[int], str]]
             if entry.regex is not None:
                 if entry.needs and not any(needle in tokens.folded for needle in entry.needs):
                     continue
                 if normalized is None:
                     normalized = normalized_text(tokens)
-                matched = entry.regex.search(normalized)
-                if matched:
-                    hit = CrisisHit(entry.category, matched.group(0), entry.id)
+                spans = _regex_spans(entry, normalized)
             elif entry_index in candidates:
-                span = _find_span(entry, entry_index, positions)
-                if span is not None:
-                    term = " ".join(tokens.raw(p) for p in span)
-                    hit = CrisisHit(entry.category, term, entry.id)
+                spans = (
+                    (span, " ".join(tokens.raw(p) for p in span))
+                    for span in _valid_spans(entry, entry_index, positions)
+                )
+            else:
+                continue
+            hit: tuple[CrisisHit, list[int]] | None = None
+            for span, term in spans:
+                if self._context is not None:
+                    if message is None:
+                        message = self._message_context(tokens)
+                    if message.can_suppress and self._context.suppresses(entry, span, message):
+                        continue
+                hit = (CrisisHit(entry.category, term, entry.id), span)
+                break
             if hit is not None:
                 hits.append(hit)
                 if stop_at_first:
                     break
         return hits
 
+    def _message_context(self, tokens: Tokens) -> MessageContext:
+        assert self._cues is not None
+        cues = tuple(
+            (hit.category, span) for hit, span in self._cues._located_hits(tokens, False)
+        )
+        return MessageContext(cues=cues, tokens=tokens)
 
-def _find_span(
+
+def _regex_spans(entry: Entry, normalized: str) -> Iterator[tuple[list[int], str]]:
+    """Token positions of each regex match (the normalised text has one space per gap)."""
+    assert entry.regex is not None
+    for matched in entry.regex.finditer(normalized):
+        first = normalized.count(" ", 0, matched.start())
+        last = normalized.count(" ", 0, max(matched.start(), matched.end() - 1))
+        yield list(range(first, last + 1)), matched.group(0)
+
+
+def _valid_spans(
     entry: Entry, entry_index: int, positions: dict[_Key, list[int]]
-) -> list[int] | None:
+) -> Iterator[list[int]]:
     """Distinct token positions, one per group, within the entry's window and not next to
-    an `unless` word; None when there is no such choice."""
+    an `unless` word; the first one first (later ones matter only when context turns the
+    first one off)."""
     group_count = len(entry.groups)
     by_group: list[list[int]] = []
     for group in range(group_count):
         found = positions.get((entry_index, group))
         if found is None:
-            return None
+            return
         by_group.append(found)
     unless_positions = positions.get((entry_index, -1), [])
     window = entry.window
@@ -242,8 +291,7 @@ def _find_span(
                 for p in unless_positions
             ):
                 continue
-            return sorted(combination)
-    return None
+            yield sorted(combination)
 
 
 _guard: CrisisGuard | None = None

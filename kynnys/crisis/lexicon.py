@@ -22,10 +22,16 @@ CATEGORIES = (
 )
 
 
+# Kinds of context cue (see `context:` in the lexicon file and kynnys/crisis/context.py).
+CUE_KINDS = ("over", "fiction", "accident", "keep")
+PERSONS = ("auto", "self", "other")
+
 _ENTRY_KEYS = {
     "id", "category", "lang", "any", "all", "regex", "needs", "window", "unless",
-    "unless_window", "fuzzy", "examples", "not_examples",
+    "unless_window", "fuzzy", "examples", "not_examples", "person", "accident_possible",
 }
+_CUE_KEYS = _ENTRY_KEYS - {"category", "person", "accident_possible"} | {"kind"}
+_CONTEXT_KEYS = {"others", "victims", "victim_categories", "self", "clause_breaks", "cues"}
 
 
 class LexiconError(ValueError):
@@ -64,6 +70,23 @@ class Entry:
     unless_window: int = 2
     examples: tuple[str, ...] = ()
     not_examples: tuple[str, ...] = ()
+    # Whose crisis a hit is about: "self" never suppressed by context cues, "other" always
+    # counts as someone else's, "auto" decided from the words before the hit.
+    person: str = "auto"
+    accident_possible: bool = False  # an `accident` cue (kitchen knife + food) suppresses it
+
+
+@dataclass(frozen=True)
+class Context:
+    """The lexicon's `context:` section: when a hit is about someone else, and the cues
+    (entries whose `category` holds the cue kind) that suppress such hits."""
+
+    others: Group
+    victims: Group  # someone else as the one harmed ("sitä", "häntä", "her")
+    victim_categories: tuple[str, ...]  # categories where `others` may name the attacker
+    self_words: Group
+    clause_breaks: Group
+    cues: tuple[Entry, ...]
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,7 @@ class Lexicon:
     entries: tuple[Entry, ...]
     category_priority: tuple[str, ...]
     not_crisis: tuple[str, ...] = field(default=())
+    context: Context | None = None
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
@@ -106,7 +130,64 @@ def parse_lexicon(document: Any) -> Lexicon:
         seen.add(entry.id)
         entries.append(entry)
     not_crisis = tuple(str(text) for text in document.get("not_crisis") or ())
-    return Lexicon(entries=tuple(entries), category_priority=priority, not_crisis=not_crisis)
+    context = None
+    if document.get("context"):
+        context = _parse_context(
+            document["context"], lists, (fuzzy_min, fuzzy_min_prefix), default_window,
+            default_unless_window, seen,
+        )
+    return Lexicon(
+        entries=tuple(entries), category_priority=priority, not_crisis=not_crisis, context=context
+    )
+
+
+def _parse_context(
+    raw: Any,
+    lists: dict[str, Any],
+    fuzzy_min: tuple[int, int],
+    default_window: int,
+    default_unless_window: int,
+    seen: set[str],
+) -> Context:
+    if not isinstance(raw, dict):
+        raise LexiconError("context: must be a mapping with others, self, clause_breaks, cues")
+    unknown = sorted(set(raw) - _CONTEXT_KEYS)
+    if unknown:
+        raise LexiconError(f"context: unknown key(s) {', '.join(unknown)}")
+    for key in _CONTEXT_KEYS:
+        if not raw.get(key):
+            raise LexiconError(f"context: {key} is missing or empty")
+    cues: list[Entry] = []
+    for position, cue in enumerate(raw["cues"]):
+        if isinstance(cue, dict) and "kind" in cue:
+            kind = cue["kind"]
+            if kind not in CUE_KINDS:
+                raise LexiconError(
+                    f"context cue {cue.get('id')}: kind must be one of {', '.join(CUE_KINDS)}"
+                )
+            cue = {**{k: v for k, v in cue.items() if k != "kind"}, "category": kind}
+        elif isinstance(cue, dict):
+            raise LexiconError(f"context cue {cue.get('id')}: give its kind")
+        entry = _parse_entry(
+            cue, position, lists, fuzzy_min, default_window, default_unless_window,
+            categories=CUE_KINDS, keys=_CUE_KEYS | {"category"},
+        )
+        if entry.id in seen:
+            raise LexiconError(f"context cue {entry.id}: the id is used twice")
+        seen.add(entry.id)
+        cues.append(entry)
+    victim_categories = tuple(str(c) for c in raw["victim_categories"])
+    for category in victim_categories:
+        if category not in CATEGORIES:
+            raise LexiconError(f"context.victim_categories: unknown category {category!r}")
+    return Context(
+        others=_parse_group(raw["others"], lists, (0, 0), "context.others"),
+        victims=_parse_group(raw["victims"], lists, (0, 0), "context.victims"),
+        victim_categories=victim_categories,
+        self_words=_parse_group(raw["self"], lists, (0, 0), "context.self"),
+        clause_breaks=_parse_group(raw["clause_breaks"], lists, (0, 0), "context.clause_breaks"),
+        cues=tuple(cues),
+    )
 
 
 def _parse_entry(
@@ -116,21 +197,26 @@ def _parse_entry(
     fuzzy_min: tuple[int, int],
     default_window: int,
     default_unless_window: int,
+    categories: tuple[str, ...] = CATEGORIES,
+    keys: set[str] = _ENTRY_KEYS,
 ) -> Entry:
     if not isinstance(raw, dict) or not raw.get("id"):
         raise LexiconError(f"entry number {position + 1}: every entry needs an 'id'")
     entry_id = str(raw["id"])
     where = f"entry {entry_id}"
-    unknown = sorted(set(raw) - _ENTRY_KEYS)
+    unknown = sorted(set(raw) - keys)
     if unknown:
         raise LexiconError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(_ENTRY_KEYS))}"
+            f"{where}: unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(keys))}"
         )
     if "regex" in raw and "unless" in raw:
         raise LexiconError(f"{where}: 'unless' works only with 'any' or 'all', not with 'regex'")
     category = raw.get("category")
-    if category not in CATEGORIES:
-        raise LexiconError(f"{where}: category must be one of {', '.join(CATEGORIES)}")
+    if category not in categories:
+        raise LexiconError(f"{where}: category must be one of {', '.join(categories)}")
+    person = str(raw.get("person", "auto"))
+    if person not in PERSONS:
+        raise LexiconError(f"{where}: person must be one of {', '.join(PERSONS)}")
     fuzzy = bool(raw.get("fuzzy", True))
     kinds = [key for key in ("all", "any", "regex") if key in raw]
     if len(kinds) != 1:
@@ -167,6 +253,8 @@ def _parse_entry(
         unless_window=int(raw.get("unless_window", default_unless_window)),
         examples=examples,
         not_examples=tuple(str(text) for text in raw.get("not_examples") or ()),
+        person=person,
+        accident_possible=bool(raw.get("accident_possible", False)),
     )
 
 

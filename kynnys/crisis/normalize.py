@@ -103,12 +103,21 @@ class Tokens:
     prepared: str  # lowercased text with apostrophes removed; same length as folded
     _spans: list[tuple[int, int]] | None = None
 
-    def raw(self, position: int) -> str:
-        """The word as written (with ä/ö), found again only when a hit is reported."""
+    def _word_spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
             self._spans = [match.span() for match in _TOKEN.finditer(self.folded)]
-        start, end = self._spans[position]
+        return self._spans
+
+    def raw(self, position: int) -> str:
+        """The word as written (with ä/ö), found again only when a hit is reported."""
+        start, end = self._word_spans()[position]
         return self.prepared[start:end]
+
+    def gap_before(self, position: int) -> str:
+        """The characters (spaces, punctuation) between this word and the one before it."""
+        spans = self._word_spans()
+        previous_end = spans[position - 1][1] if position > 0 else 0
+        return self.folded[previous_end : spans[position][0]]
 
     def __len__(self) -> int:
         return len(self.forms)

@@ -1,0 +1,143 @@
+"""Context that turns a lexicon hit off: someone else's crisis that is over, fiction, or a
+kitchen accident.
+
+Rules (the lexicon's `context:` section holds the words):
+  - A `keep` cue anywhere in the message (again, right now, me too, worried...) turns
+    nothing off.
+  - An `accident` cue (a knife next to food or cooking) turns off hits of entries marked
+    `accident_possible: true`.
+  - An `over` cue (years ago, doing great now...) or a `fiction` cue (a film, a book, a
+    character...) turns off hits about someone else only: entries with `person: other`
+    (friend_in_danger entries by default), or `person: auto` hits whose clause names someone
+    else (`others`) after the last word naming the writer (`self`). Hits with
+    `person: self`, and hits in a clause that names the writer last, are never turned off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kynnys.crisis.lexicon import Context, Entry, Group
+from kynnys.crisis.normalize import Tokens
+
+_PUNCTUATION_BREAKS = frozenset(".,;:!?\n")
+_SENTENCE_BREAKS = frozenset(".!?\n")
+
+
+class WordSet:
+    """Plain (no typo tolerance) membership test for a word list: words, stem*, *part*."""
+
+    def __init__(self, group: Group) -> None:
+        self._exact = {p.text for p in group.positives if not p.prefix and not p.infix}
+        self._prefixes = tuple(p.text for p in group.positives if p.prefix)
+        self._infixes = tuple(p.text for p in group.positives if p.infix)
+        self._not_exact = {p.text for p in group.negatives if not p.prefix and not p.infix}
+        self._not_prefixes = tuple(p.text for p in group.negatives if p.prefix)
+
+    def contains(self, forms: Iterable[str]) -> bool:
+        return any(self._contains(form) for form in forms)
+
+    def _contains(self, form: str) -> bool:
+        if form in self._not_exact or form.startswith(self._not_prefixes):
+            return False
+        return (
+            form in self._exact
+            or form.startswith(self._prefixes)
+            or any(part in form for part in self._infixes)
+        )
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """The cues found in one message: (kind, token positions) pairs."""
+
+    cues: tuple[tuple[str, list[int]], ...]
+    tokens: Tokens
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(kind for kind, _ in self.cues)
+
+    @property
+    def can_suppress(self) -> bool:
+        return bool(self.cues) and "keep" not in self.kinds
+
+
+class ContextRules:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self._others = WordSet(context.others)
+        self._victims = WordSet(context.victims)
+        self._self = WordSet(context.self_words)
+        self._breaks = WordSet(context.clause_breaks)
+
+    def suppresses(self, entry: Entry, span: list[int], message: MessageContext) -> bool:
+        """True when this hit (entry, token positions) is turned off by the message's cues."""
+        if not message.can_suppress:
+            return False
+        tokens = message.tokens
+        kinds = message.kinds
+        if entry.accident_possible and "accident" in kinds:
+            return True
+        about_other: bool | None = None
+        for kind, cue in message.cues:
+            if kind not in ("over", "fiction") or not self._cue_applies(kind, cue, span, tokens):
+                continue
+            if about_other is None:
+                about_other = self.about_someone_else(entry, span, tokens)
+            if about_other:
+                return True
+        return False
+
+    def _cue_applies(self, kind: str, cue: list[int], span: list[int], tokens: Tokens) -> bool:
+        """A cue speaks about a hit when it is in the hit's clause; an `over` cue may also come
+        in a later clause of the same sentence ("... mut nyt sillä menee hyvin")."""
+        if cue[-1] < self._clause_start(span[0], tokens):
+            return False  # in an earlier clause
+        if cue[0] <= span[-1]:
+            return True
+        if kind == "fiction":
+            return False
+        return not any(
+            mark in tokens.gap_before(position)
+            for position in range(span[-1] + 1, cue[0] + 1)
+            for mark in _SENTENCE_BREAKS
+        )
+
+    def about_someone_else(self, entry: Entry, span: list[int], tokens: Tokens) -> bool:
+        """Whether the hit is about someone else: never for `person: self` entries or when
+        the hit's own words name the writer; always for `person: other` and friend_in_danger
+        entries; otherwise when the last person named in the hit's clause (up to the hit's
+        end) is someone else."""
+        if entry.person == "self" or any(self._self.contains(tokens.forms[p]) for p in span):
+            return False
+        if entry.person == "other" or entry.category == "friend_in_danger":
+            return True
+        # In violence entries "kaveri"/"se" may be the attacker: only a word naming someone
+        # else as the one harmed ("sitä", "häntä", "her") counts there.
+        others = (
+            self._victims if entry.category in self.context.victim_categories else self._others
+        )
+        last_subject: str | None = None
+        for position in range(self._clause_start(span[0], tokens), span[-1] + 1):
+            forms = tokens.forms[position]
+            if self._self.contains(forms):
+                last_subject = "self"
+            elif others.contains(forms):
+                last_subject = "other"
+        return last_subject == "other"
+
+    def _clause_start(self, position: int, tokens: Tokens) -> int:
+        """The first token of the clause holding `position` (after punctuation or a
+        conjunction such as ja / mut / and / but / men)."""
+        while position > 0:
+            if any(mark in tokens.gap_before(position) for mark in _PUNCTUATION_BREAKS):
+                return position
+            if self._breaks.contains(tokens.forms[position - 1]):
+                return position
+            position -= 1
+        return 0
+
+
+__all__ = ["ContextRules", "MessageContext", "WordSet"]
