@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from handoff.bus import Bus, Event
+from handoff.state_order import StateOrder
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class YouthOutbox(Outbox):
         super().__init__(ws)
         self.conversation_id = conversation_id
         self.last_seq = 0
+        self.state_order = StateOrder()
 
     def send(self, frame: dict[str, Any]) -> None:
         if frame.get("type") == "message":
@@ -56,7 +58,9 @@ class YouthOutbox(Outbox):
             if seq <= self.last_seq:  # already replayed: never a duplicate
                 return
             self.last_seq = seq
-        super().send(frame)
+        admitted = self.state_order.admit(frame)  # a state frame older than the last one shown: dropped
+        if admitted is not None:
+            super().send(admitted)
 
 
 class ConsoleOutbox(Outbox):

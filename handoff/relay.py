@@ -16,6 +16,7 @@ from handoff import crisis, hours, texts
 from handoff.context import Context
 from handoff.frames import console_message, message_frame
 from handoff.rasa_client import BotText, CrisisDetected, HandoffRequest, RasaUnavailable
+from handoff.state_order import stamp, stamped
 from handoff.store.conversations import Appended
 from handoff.store.db import aware, utcnow
 from handoff.store.models import PRIORITY_CRISIS, PRIORITY_NORMAL, Conversation, Message, Volunteer
@@ -258,9 +259,10 @@ class Relay:
         return {"type": "state", "state": conv.state, "queue": queue, "volunteer_alias": alias}
 
     async def send_state(self, conversation_id: str) -> None:
+        at = stamp()  # before the read: a frame from an older read never overtakes this one
         conv = await self.repo.get(conversation_id)
         if conv is not None:
-            await self.to_youth(conversation_id, await self.state_frame(conv))
+            await self.to_youth(conversation_id, stamped(await self.state_frame(conv), at))
 
     async def conversation_changed(self, conversation_id: str) -> None:
         conv = await self.repo.get(conversation_id)
@@ -334,8 +336,8 @@ class Relay:
         await self.repo.update(conversation_id, state="ended", ended_at=utcnow(), end_reason=reason)
         await self.router.withdraw_offer(conversation_id, "youth_left")
         delete = delete_now or self.ctx.settings.message_retention_hours <= 0
-        await self.to_youth(conversation_id, {"type": "state", "state": "ended", "queue": None,
-                                              "volunteer_alias": None})
+        await self.to_youth(conversation_id, stamped({"type": "state", "state": "ended", "queue": None,
+                                                      "volunteer_alias": None}, stamp()))
         if delete:
             await self.privacy.delete_conversation(conversation_id)
         await self.to_youth(conversation_id, {"type": "ended", "deleted": delete})

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from handoff import queue as queue_logic
 from handoff.context import Context
 from handoff.frames import console_message, iso
 from handoff.relay import Relay
+from handoff.state_order import stamp, stamped
 from handoff.store.db import aware, utcnow
 from handoff.store.models import (
     PRIORITY_CRISIS,
@@ -60,6 +62,8 @@ class Router:
         self._dirty = False
         self._handling_cache: tuple[float, list[float]] = (-1e9, [])
         self._tasks: set[asyncio.Task[Any]] = set()
+        # awaited between reading a queue snapshot and sending it; tests widen the race window with it
+        self.snapshot_read_hook: Callable[[], Awaitable[None]] | None = None
 
     async def load(self) -> None:
         """At start-up: shifts from the store; volunteers who had chats get the grace period to come
@@ -197,6 +201,11 @@ class Router:
         if self._flush is None or self._flush.done():
             self._flush = asyncio.create_task(self._flush_loop())
 
+    async def settled(self) -> None:
+        """Wait until every queue change so far has been dispatched and published."""
+        while self._flush is not None and not self._flush.done():
+            await asyncio.wait([self._flush])
+
     async def _flush_loop(self) -> None:
         while self._dirty:
             self._dirty = False
@@ -208,14 +217,20 @@ class Router:
                 log.exception("queue flush failed")
 
     async def _publish_queue(self) -> None:
+        # Stamped before the read: by the time a frame goes out, its conversation may have left the
+        # queue, been taken or ended (and said so); each youth socket drops a frame older than the last
+        # one it passed on (handoff/state_order.py), so a stale position never undoes that.
+        read_at = stamp()
         waiting = await self.repo.waiting()
         cap, _, _ = await self.capacity()
         handling = await self.handling_times()
+        if self.snapshot_read_hook is not None:
+            await self.snapshot_read_hook()
         for i, (_entry, conv) in enumerate(waiting, start=1):
-            await self.relay.to_youth(conv.id, {
+            await self.relay.to_youth(conv.id, stamped({
                 "type": "state", "state": "queued",
                 "queue": {"position": i, "estimated_wait_seconds": queue_logic.estimate_wait_seconds(i, cap, handling)},
-                "volunteer_alias": None})
+                "volunteer_alias": None}, read_at))
         entries = await self.queue_entries()
         wait = queue_logic.estimate_wait_seconds(len(entries) + 1, cap, handling)
         await self.relay.to_console({"on_shift": True},
@@ -440,6 +455,7 @@ class Router:
         for cid, offer in list(self.offers.items()):
             if offer.volunteer_id == volunteer_id:
                 self._spawn(self._decline(cid, volunteer_id, "expired"))
+        self.queue_changed()  # fewer free slots: the wait estimates change
 
     def _grace_over(self, volunteer_id: str) -> None:
         self.grace.pop(volunteer_id, None)

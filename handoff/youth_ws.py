@@ -17,6 +17,7 @@ from handoff.connections import YouthOutbox
 from handoff.context import Context
 from handoff.frames import error_frame, message_frame
 from handoff.relay import Relay
+from handoff.state_order import stamp, stamped
 from handoff.store.conversations import NotAllowed
 from handoff.store.db import utcnow
 from handoff.store.ids import new_token, sha256_hex
@@ -117,6 +118,7 @@ class YouthSession:
         self.conversation_id = conv.id
         self.box = YouthOutbox(self.ws, conv.id)
         async with self.ctx.locks.seq[conv.id]:  # nothing can be stored between replay and subscribe
+            read_at = stamp()
             fresh = await self.ctx.conversations.get(conv.id) or conv
             self.box.send({"type": "welcome", "token": token, "conversation_state": fresh.state,
                            "last_seq": fresh.last_seq, "resumed": True})
@@ -124,7 +126,7 @@ class YouthSession:
             for msg in await self.ctx.conversations.messages_after(conv.id, last_seq):
                 self.box.send(message_frame(msg, for_youth=True))
             self.ctx.connections.add_youth(self.box)
-        self.box.send(await self.relay.state_frame(fresh))
+        self.box.send(stamped(await self.relay.state_frame(fresh), read_at))
         await self.ctx.conversations.update(conv.id, last_youth_seen_at=utcnow())
         await self.relay.conversation_changed(conv.id)
 
