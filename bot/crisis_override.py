@@ -5,7 +5,21 @@ guard fires on a message, the intent becomes `crisis` with confidence 1.0, whate
 predicted, `crisis` is put first in intent_ranking, and the hit is recorded in the parse
 result as `crisis_guard`: {"fired": true, "category": ..., "rule_id": ..., "term": ...}.
 
-Messages starting with "/" (intent payloads such as /greet{"language":"fi"}) are left alone.
+Every message whose intent ends up `crisis` also gets `crisis_level` in the parse result:
+
+- `alarm`: the guard fired, or the model says `crisis` with at least `alarm_threshold`
+  confidence. The bot gives 112 and the 24/7 line at once and the gateway moves the chat to the
+  front of the queue and alerts every volunteer on shift.
+- `check`: only the model suspects a crisis, and it is unsure (below `alarm_threshold`, or its
+  best guess lost to the FallbackClassifier). The bot asks gently whether the young person is in
+  danger now, with 112 and the 24/7 line in the same message and an "I'm in danger" button,
+  but raises no alert. Hyperbole ("tää helle tappaa mut") lands here, not in an alarm.
+
+The threshold is chosen on the crisis evaluation sets (docs/crisis-evaluation.md).
+
+Messages starting with "/" (intent payloads such as /greet{"language":"fi"}) are left alone:
+Rasa sets their intent after the pipeline, so the "I'm in danger now" button (/crisis) has no
+level and the action treats it as an alarm.
 
 KYNNYS_CRISIS_OVERRIDE=off switches the override off. It exists ONLY so that
 tools/evaluate_crisis.py can measure the model alone; never set it in a deployment.
@@ -34,7 +48,12 @@ from rasa.shared.nlu.training_data.message import Message
 from kynnys.crisis import CrisisGuard, CrisisHit, get_guard
 
 CRISIS_INTENT = "crisis"
+FALLBACK_INTENT = "nlu_fallback"
 OUTPUT_KEY = "crisis_guard"
+LEVEL_KEY = "crisis_level"
+ALARM = "alarm"
+CHECK = "check"
+DEFAULT_ALARM_THRESHOLD = 0.8
 SWITCH_ENV = "KYNNYS_CRISIS_OVERRIDE"
 
 logger = logging.getLogger(__name__)
@@ -59,6 +78,44 @@ def apply_crisis_hit(message: Message, hit: CrisisHit) -> None:
         {"fired": True, "category": hit.category, "rule_id": hit.rule_id, "term": hit.term},
         add_to_output=True,
     )
+    message.set(LEVEL_KEY, ALARM, add_to_output=True)
+
+
+def model_crisis_confidence(message: Message) -> float | None:
+    """The model's confidence in `crisis` when it is its best guess (also when the
+    FallbackClassifier replaced that guess with nlu_fallback), else None."""
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) == CRISIS_INTENT:
+        return float(intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    if intent.get(INTENT_NAME_KEY) != FALLBACK_INTENT:
+        return None
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != FALLBACK_INTENT
+    ]
+    if ranking and ranking[0].get(INTENT_NAME_KEY) == CRISIS_INTENT:
+        return float(ranking[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    return None
+
+
+def apply_model_level(message: Message, confidence: float, alarm_threshold: float) -> None:
+    """The guard stayed silent: grade the model's own `crisis` (see the module docstring)."""
+    if confidence >= alarm_threshold:
+        level = ALARM
+    else:
+        level = CHECK
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) != CRISIS_INTENT:  # nlu_fallback over a crisis guess
+            crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
+            ranking = [
+                dict(entry)
+                for entry in message.get(INTENT_RANKING_KEY) or []
+                if entry.get(INTENT_NAME_KEY) not in (CRISIS_INTENT, FALLBACK_INTENT)
+            ]
+            message.set(INTENT, crisis, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [dict(crisis), *ranking], add_to_output=True)
+    message.set(LEVEL_KEY, level, add_to_output=True)
 
 
 @DefaultV1Recipe.register(
@@ -69,10 +126,14 @@ class CrisisOverride(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {}
+        return {"alarm_threshold": DEFAULT_ALARM_THRESHOLD}
 
     def __init__(self, config: dict[str, Any], guard: CrisisGuard | None = None) -> None:
-        self.component_config = config
+        self.component_config = {**self.get_default_config(), **config}
+        threshold = float(self.component_config["alarm_threshold"])
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"CrisisOverride alarm_threshold must be within 0..1, not {threshold}")
+        self.alarm_threshold = threshold
         self._guard = guard or get_guard()
 
     @classmethod
@@ -91,12 +152,19 @@ class CrisisOverride(GraphComponent, IntentClassifier):
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or not text.strip() or text.lstrip().startswith("/"):
-                continue
-            try:
-                hit = self._guard.check(text)
-            except Exception:  # never let the guard break message handling
-                logger.exception("crisis guard failed on a message")
-                continue
+                continue  # intent payloads: Rasa's RegexMessageHandler sets their intent later
+            hit = self._check(text)
             if hit is not None:
                 apply_crisis_hit(message, hit)
+                continue
+            confidence = model_crisis_confidence(message)
+            if confidence is not None:
+                apply_model_level(message, confidence, self.alarm_threshold)
         return messages
+
+    def _check(self, text: str) -> CrisisHit | None:
+        try:
+            return self._guard.check(text)
+        except Exception:  # never let the guard break message handling
+            logger.exception("crisis guard failed on a message")
+            return None

@@ -93,6 +93,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Tack för att du berättade. Om du är i fara just nu, ring nödnumret 112. Du kan också ringa {crisis_line}, som svarar dygnet runt varje dag.",
         "en": "Thank you for telling me. If you are in danger right now, call the emergency number 112. You can also call {crisis_line}, which answers 24 hours a day, every day.",
     },
+    "crisis_check": {
+        "fi": "Haluan varmistaa, että olet turvassa. Oletko vaarassa juuri nyt? Jos olet, soita 112. Voit soittaa myös {crisis_line}. Se vastaa joka päivä ympäri vuorokauden.",
+        "sv": "Jag vill försäkra mig om att du är trygg. Är du i fara just nu? Om du är det, ring 112. Du kan också ringa {crisis_line}. Den svarar dygnet runt varje dag.",
+        "en": "I want to make sure you're safe. Are you in danger right now? If you are, call 112. You can also call {crisis_line}. It answers 24 hours a day, every day.",
+    },
     # --- hours and place ---------------------------------------------------------------------
     "hours_on_duty_now": {
         "fi": "Juuri nyt paikalla on päivystäjiä.",
@@ -113,6 +118,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "button_human": {"fi": "Haluan jutella ihmisen kanssa", "sv": "Jag vill prata med en människa", "en": "I want to talk to a person"},
     "button_yes_human": {"fi": "Kyllä, haluan", "sv": "Ja, gärna", "en": "Yes, please"},
     "button_not_now": {"fi": "Ei nyt", "sv": "Inte nu", "en": "Not now"},
+    "button_in_danger": {"fi": "Olen vaarassa nyt", "sv": "Jag är i fara nu", "en": "I'm in danger now"},
+    "button_just_chat": {"fi": "Ei hätää, haluan vain jutella", "sv": "Ingen fara, jag vill bara prata", "en": "No danger, I just want to chat"},
     "button_hours": {"fi": "Milloin päivystäjät ovat paikalla?", "sv": "När finns jourhavande?", "en": "When is someone on duty?"},
 }
 

@@ -1,10 +1,19 @@
-"""Evaluate crisis detection on tests/crisis/eval_set.yml and write docs/crisis-evaluation.md.
+"""Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-Three detectors: (a) the lexicon guard alone, (b) the NLU model alone (top intent `crisis`,
-with the CrisisOverride component switched off through KYNNYS_CRISIS_OVERRIDE=off, an
-evaluation-only switch), (c) both together (either fires).
+Two sets (tests/crisis/README.md): `eval_fresh.yml`, written blind and never tuned on (the
+final figures), and `eval_set.yml`, the first set, which the team has since tuned against (a
+development set). For each set, four detectors:
 
-    PYTHONPATH=. .venv-bot/bin/python tools/evaluate_crisis.py            # all three
+- guard alone: the lexicon (kynnys.crisis);
+- NLU alone: the model's top intent is `crisis`, with the CrisisOverride switched off through
+  KYNNYS_CRISIS_OVERRIDE=off (an evaluation-only switch);
+- guard + NLU (alarm): the deployed pipeline with the override on; a message counts when its
+  parse result says crisis_level "alarm" (the guard fired, or the model is at least
+  alarm_threshold sure): emergency numbers, front of the queue, volunteers alerted;
+- guard + NLU (alarm or check-in): also the messages that get the gentle check-in (the model
+  alone suspected a crisis and was unsure): 112 and the 24/7 line in a question, no alert.
+
+    PYTHONPATH=. .venv-bot/bin/python tools/evaluate_crisis.py            # all of it
     PYTHONPATH=. .venv-bot/bin/python tools/evaluate_crisis.py --guard-only
 
 Without a trained model at models/kynnys.tar.gz (or outside the bot environment) it
@@ -19,6 +28,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,40 +47,71 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 )
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
+EVAL_FRESH = ROOT / "tests" / "crisis" / "eval_fresh.yml"
 OUTPUT = ROOT / "docs" / "crisis-evaluation.md"
 RECALL_TARGET = 0.99
 FALSE_ALARM_TARGET = 0.05
 
 
-THRESHOLDS = (0.0, 0.5, 0.7, 0.9)
+THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
-def parse_with_model(model: Path, texts: list[str]) -> dict[str, tuple[str, float]]:
-    """Top intent and confidence for every text, with the CrisisOverride switched off."""
-    os.environ["KYNNYS_CRISIS_OVERRIDE"] = "off"
+@dataclass(frozen=True)
+class Parsed:
+    intent: str  # top intent with the override off (the model alone)
+    confidence: float
+    level: str | None  # crisis_level with the override on (the deployed pipeline)
+
+
+def parse_with_model(model: Path, texts: list[str]) -> dict[str, Parsed]:
+    """Each text parsed twice by one loaded model: override off (model alone), then on."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(str(model))
 
-    async def parse_all() -> dict[str, tuple[str, float]]:
-        results: dict[str, tuple[str, float]] = {}
+    async def parse_all() -> dict[str, Parsed]:
+        alone: dict[str, tuple[str, float]] = {}
+        os.environ["KYNNYS_CRISIS_OVERRIDE"] = "off"
         for text in texts:
-            parsed = await agent.parse_message(text)
-            intent = parsed.get("intent") or {}
-            results[text] = (str(intent.get("name")), float(intent.get("confidence") or 0.0))
+            intent = (await agent.parse_message(text)).get("intent") or {}
+            alone[text] = (str(intent.get("name")), float(intent.get("confidence") or 0.0))
+        os.environ["KYNNYS_CRISIS_OVERRIDE"] = "on"
+        results: dict[str, Parsed] = {}
+        for text in texts:
+            level = (await agent.parse_message(text)).get("crisis_level")
+            results[text] = Parsed(*alone[text], str(level) if level else None)
         return results
 
-    return asyncio.run(parse_all())
+    try:
+        return asyncio.run(parse_all())
+    finally:
+        os.environ["KYNNYS_CRISIS_OVERRIDE"] = "on"
+
+
+def level_detector(
+    results: dict[str, Parsed], levels: tuple[str, ...]
+) -> Callable[[str], str | None]:
+    """The deployed pipeline: flagged when the parse result's crisis_level is one of `levels`."""
+
+    def detect(text: str) -> str | None:
+        parsed = results[text]
+        if parsed.level not in levels:
+            return None
+        return f"{parsed.level}; model {parsed.intent} {parsed.confidence:.2f}"
+
+    return detect
 
 
 def nlu_detector(
-    results: dict[str, tuple[str, float]], threshold: float = 0.0
+    results: dict[str, Parsed], threshold: float = 0.0
 ) -> Callable[[str], str | None]:
     """Crisis when the model's top intent is `crisis` with at least this confidence."""
 
     def detect(text: str) -> str | None:
-        name, confidence = results[text]
-        return f"nlu {confidence:.2f}" if name == "crisis" and confidence >= threshold else None
+        parsed = results[text]
+        if parsed.intent == "crisis" and parsed.confidence >= threshold:
+            return f"nlu {parsed.confidence:.2f}"
+        return None
 
     return detect
 
@@ -84,20 +125,31 @@ def either(
 def render_thresholds(rows: list[tuple[float, Report, Report]]) -> list[str]:
     lines = [
         "",
-        "## NLU confidence threshold",
+        "### NLU confidence threshold",
         "",
-        "How the NLU side changes if a `crisis` prediction only counts above a confidence",
-        "(the guard is unaffected). Threshold 0 is the plain top intent used above.",
+        "How the alarm would change if the model's `crisis` only counted above a confidence",
+        "(CrisisOverride's `alarm_threshold` in config.yml; the guard is unaffected). Threshold 0",
+        "is the plain top intent. Below the threshold the deployed bot asks a gentle check-in",
+        "question instead of raising an alarm.",
         "",
         "| threshold | NLU recall | NLU false alarms | guard + NLU recall | guard + NLU false alarms |",
         "|---:|---:|---:|---:|---:|",
     ]
     for threshold, nlu, both in rows:
         lines.append(
-            f"| {threshold:.1f} | {_pct(nlu.recall)} | {_pct(nlu.false_alarms)} | "
+            f"| {threshold:.2f} | {_pct(nlu.recall)} | {_pct(nlu.false_alarms)} | "
             f"{_pct(both.recall)} | {_pct(both.false_alarms)} |"
         )
     return lines
+
+
+@dataclass
+class SetResult:
+    title: str
+    path: Path
+    items: list[EvalItem]
+    reports: list[Report]
+    thresholds: list[tuple[float, Report, Report]]
 
 
 def _shown(path: Path) -> str:
@@ -152,110 +204,149 @@ def render_heldout(report: Report) -> list[str]:
     return lines
 
 
-def render(
-    reports: list[Report],
-    note: str,
-    items: list[EvalItem],
-    heldout: Report | None = None,
-    thresholds: list[tuple[float, Report, Report]] | None = None,
-) -> str:
-    crisis_count = sum(item.crisis for item in items)
+def render_set(result: SetResult) -> list[str]:
+    reports = result.reports
+    crisis_count = sum(item.crisis for item in result.items)
+    lines = [
+        "",
+        f"## {result.title}: `{_shown(result.path)}`",
+        "",
+        f"{crisis_count} crisis and {len(result.items) - crisis_count} non-crisis messages.",
+        "",
+        "### Recall by category",
+        "",
+    ]
+    lines += _table("category", reports[0].recall_by_category, reports, "recall_by_category")
+    lines += ["", "### Recall by language", ""]
+    lines += _table("language", reports[0].recall_by_lang, reports, "recall_by_lang")
+    lines += ["", "### False alarms by kind of non-crisis message", ""]
+    lines += _table("kind", reports[0].false_alarms_by_kind, reports, "false_alarms_by_kind")
+    lines += ["", "### False alarms by language", ""]
+    lines += _table("language", reports[0].false_alarms_by_lang, reports, "false_alarms_by_lang")
+    for report in reports:
+        lines += ["", f"### Misses: {report.name} ({len(report.misses)})", ""]
+        lines += [f"- [{m.lang}, {m.label}] {m.text}" for m in report.misses] or ["- none"]
+        lines += ["", f"### Flagged non-crisis: {report.name} ({len(report.false_alarm_items)})", ""]
+        lines += [
+            f"- [{item.lang}, {item.label}] {item.text} — *{reason}*"
+            for item, reason in report.false_alarm_items
+        ] or ["- none"]
+    if result.thresholds:
+        lines += render_thresholds(result.thresholds)
+    return lines
+
+
+def render(results: list[SetResult], note: str, heldout: Report | None = None) -> str:
     lines = [
         "# Crisis detection: evaluation",
         "",
-        f"Generated by `tools/evaluate_crisis.py` on {dt.date.today().isoformat()} from "
-        f"`tests/crisis/eval_set.yml` ({crisis_count} crisis and {len(items) - crisis_count} "
-        "non-crisis messages, fi/sv/en, written independently of the lexicon and the NLU data).",
+        f"Generated by `tools/evaluate_crisis.py` on {dt.date.today().isoformat()}. The sets are "
+        "described in `tests/crisis/README.md`: fi/sv/en chat messages, written independently of "
+        "the lexicon and the NLU data, never trained on.",
         "",
         note,
         "",
         f"Targets: recall ≥ {RECALL_TARGET} with guard and NLU together; false alarms on "
         f"non-crisis ≤ {FALSE_ALARM_TARGET}.",
         "",
+        "**Alarm and check-in.** An *alarm* is what the issue calls a crisis: 112 and the 24/7",
+        "line at once, the chat to the front of the queue, every volunteer on shift alerted. It",
+        "happens when the guard fires or the model is sure (`alarm_threshold`). When only the",
+        "model suspects a crisis and is unsure, the bot answers with a gentle *check-in*: it asks",
+        "whether the young person is in danger now, gives 112 and the 24/7 line in the same",
+        "message and offers an \"I'm in danger now\" button (an alarm); no volunteer is alerted.",
+        "The last row counts both, so no flagged message is left without the numbers.",
+        "",
         "## Summary",
         "",
-        "| detector | recall | false-alarm rate | precision |",
-        "|---|---:|---:|---:|",
+        "| set | detector | recall | false-alarm rate | precision |",
+        "|---|---|---:|---:|---:|",
     ]
-    for report in reports:
-        lines.append(
-            f"| {report.name} | {_pct(report.recall)} | {_pct(report.false_alarms)} | "
-            f"{report.precision:.3f} |"
-        )
-    lines += ["", "## Recall by category", ""]
-    lines += _table("category", reports[0].recall_by_category, reports, "recall_by_category")
-    lines += ["", "## Recall by language", ""]
-    lines += _table("language", reports[0].recall_by_lang, reports, "recall_by_lang")
-    lines += ["", "## False alarms by kind of non-crisis message", ""]
-    lines += _table("kind", reports[0].false_alarms_by_kind, reports, "false_alarms_by_kind")
-    lines += ["", "## False alarms by language", ""]
-    lines += _table("language", reports[0].false_alarms_by_lang, reports, "false_alarms_by_lang")
-    for report in reports:
-        lines += ["", f"## Misses: {report.name} ({len(report.misses)})", ""]
-        lines += [f"- [{m.lang}, {m.label}] {m.text}" for m in report.misses] or ["- none"]
-        lines += ["", f"## False alarms: {report.name} ({len(report.false_alarm_items)})", ""]
-        lines += [
-            f"- [{item.lang}, {item.label}] {item.text} — *{reason}*"
-            for item, reason in report.false_alarm_items
-        ] or ["- none"]
-    if thresholds:
-        lines += render_thresholds(thresholds)
+    for result in results:
+        for report in result.reports:
+            lines.append(
+                f"| {result.title} | {report.name} | {_pct(report.recall)} | "
+                f"{_pct(report.false_alarms)} | {report.precision:.3f} |"
+            )
+    for result in results:
+        lines += render_set(result)
     if heldout is not None:
         lines += render_heldout(heldout)
     return "\n".join(lines) + "\n"
 
 
+def evaluate_set(
+    title: str, path: Path, model: Path | None
+) -> tuple[SetResult, str]:
+    items = load_eval_set(path)
+    detect_guard = guard_detector()
+    result = SetResult(title, path, items, [evaluate("guard alone", items, detect_guard)], [])
+    if model is None:
+        return result, ""
+    if not model.exists():
+        return result, f"No trained model at `{_shown(model)}`: guard alone only."
+    try:
+        parsed = parse_with_model(model, [item.text for item in items])
+    except ImportError:
+        return result, "Rasa is not importable here (use .venv-bot): guard alone only."
+    for threshold in THRESHOLDS:
+        nlu = nlu_detector(parsed, threshold)
+        result.thresholds.append((
+            threshold,
+            evaluate("NLU alone", items, nlu),
+            evaluate("guard + NLU", items, either(detect_guard, nlu)),
+        ))
+    result.reports += [
+        result.thresholds[0][1],
+        evaluate("guard + NLU (alarm)", items, level_detector(parsed, ("alarm",))),
+        evaluate("guard + NLU (alarm or check-in)", items,
+                 level_detector(parsed, ("alarm", "check"))),
+    ]
+    note = (
+        f"Model: `{_shown(model)}` (CrisisOverride switched off for 'NLU alone' with "
+        "KYNNYS_CRISIS_OVERRIDE=off, on for the rows 'guard + NLU')."
+    )
+    return result, note
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--eval-set", type=Path, default=EVAL_SET)
+    parser.add_argument("--eval-set", type=Path, action="append",
+                        help="an evaluation set (repeatable); default: the fresh set, then the "
+                             "development set")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--nlu-heldout", type=Path, default=NLU_HELDOUT)
     parser.add_argument("--guard-only", action="store_true")
     args = parser.parse_args(argv)
 
-    items = load_eval_set(args.eval_set)
-    guard = evaluate("guard alone", items, guard_detector())
-    reports = [guard]
-    thresholds: list[tuple[float, Report, Report]] = []
-    note = ""
-    if args.guard_only:
-        note = "Guard alone (run with `--guard-only`); the NLU model was not evaluated."
-    elif not args.model.exists():
-        note = f"No trained model at `{_shown(args.model)}`: guard alone only."
+    if args.eval_set:
+        sets = [(path.stem, path) for path in args.eval_set]
     else:
-        try:
-            results = parse_with_model(args.model, [item.text for item in items])
-        except ImportError:
-            note = "Rasa is not importable here (use .venv-bot): guard alone only."
-        else:
-            detect_guard = guard_detector()
-            for threshold in THRESHOLDS:
-                nlu = nlu_detector(results, threshold)
-                nlu_report = evaluate("NLU alone", items, nlu)
-                both_report = evaluate("guard + NLU", items, either(detect_guard, nlu))
-                thresholds.append((threshold, nlu_report, both_report))
-            reports += [thresholds[0][1], thresholds[0][2]]
-            note = (
-                f"Model: `{_shown(args.model)}` (CrisisOverride switched off for "
-                "'NLU alone' with KYNNYS_CRISIS_OVERRIDE=off)."
-            )
+        sets = [("fresh (final test)", EVAL_FRESH), ("development", EVAL_SET)]
+        sets = [(title, path) for title, path in sets if path.exists()]
+    results: list[SetResult] = []
+    note = "Guard alone (run with `--guard-only`); the NLU model was not evaluated."
+    for title, path in sets:
+        result, set_note = evaluate_set(title, path, None if args.guard_only else args.model)
+        results.append(result)
+        note = set_note or note
     heldout = None
     if args.nlu_heldout.exists():
         heldout = evaluate("guard alone", load_nlu_heldout(args.nlu_heldout), guard_detector())
-    args.output.write_text(render(reports, note, items, heldout, thresholds), encoding="utf-8")
-    for report in reports:
-        print(
-            f"{report.name:12s} recall {_pct(report.recall)}  false alarms "
-            f"{_pct(report.false_alarms)}  precision {report.precision:.3f}"
-        )
+    args.output.write_text(render(results, note, heldout), encoding="utf-8")
+    for result in results:
+        for report in result.reports:
+            print(
+                f"{result.title[:18]:18s} {report.name:32s} recall {_pct(report.recall)}  "
+                f"false alarms {_pct(report.false_alarms)}  precision {report.precision:.3f}"
+            )
     if heldout is not None:
         print(
             f"NLU held-out, guard alone: recall {_pct(heldout.recall)}  false alarms "
             f"{_pct(heldout.false_alarms)}"
         )
-    if note:
-        print(note)
+    print(note)
     print(f"wrote {args.output}")
     return 0
 

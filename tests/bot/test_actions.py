@@ -95,6 +95,7 @@ def make_tracker(
     slots: dict[str, Any] | None = None,
     entities: list[dict[str, Any]] | None = None,
     metadata: dict[str, Any] | None = None,
+    parse: dict[str, Any] | None = None,
 ) -> Tracker:
     values: dict[str, Any] = {
         "language": "fi", "municipality": None, "wellbeing_county": None, "topic": None,
@@ -102,7 +103,7 @@ def make_tracker(
     }
     values.update(slots or {})
     latest = {"intent": {"name": intent, "confidence": 0.99}, "entities": entities or [],
-              "text": "...", "metadata": metadata or {}}
+              "text": "...", "metadata": metadata or {}, **(parse or {})}
     return Tracker("conversation-1", values, latest, [], False, None, {}, "action_listen")
 
 
@@ -243,6 +244,31 @@ async def test_crisis_with_the_gateway_unreachable_gives_the_numbers(unreachable
     said = texts(messages)
     assert "112" in said and "09 2525 0111" in said
     assert slots["availability"] == "unknown"
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_unsure_model_crisis_gets_a_gentle_check_in_with_the_numbers_and_no_alert(
+    gateway: FakeGateway, language: str
+) -> None:
+    tracker = make_tracker("crisis", slots={"language": language}, parse={"crisis_level": "check"})
+    dispatcher = CollectingDispatcher()
+    events = await ActionCrisisHelp().run(dispatcher, tracker, {})
+    messages = dispatcher.messages
+    said = texts(messages)
+    assert "112" in said and "09 2525 0111" in said and "?" in said
+    assert customs(messages, "crisis_detected") == []  # no queue jump, no volunteer alert
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert payloads == ["/crisis", "/share_news"]  # "I'm in danger now" is an alarm
+    # the turn ends with the question: no handoff, no crisis slot
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_listen"}]
+    assert gateway.seen_auth == []  # availability is not even asked
+
+
+async def test_alarm_level_and_intent_payloads_get_the_full_help(gateway: FakeGateway) -> None:
+    for parse in ({"crisis_level": "alarm"}, {}):  # {}: the "/crisis" button has no level
+        messages, slots = await run(ActionCrisisHelp(), make_tracker("crisis", parse=parse))
+        assert customs(messages, "crisis_detected")
+        assert slots["crisis"] is True
 
 
 async def test_crisis_after_the_guard_sent_help_only_follows_up(gateway: FakeGateway) -> None:

@@ -225,6 +225,49 @@ def test_crisis_on_duty_gives_numbers_first_then_a_crisis_handoff(bot: tuple[str
     assert request["crisis"] is True and request["language"] == "fi"
 
 
+def api(base: str, path: str, body: Any) -> Any:
+    request = urllib.request.Request(
+        f"{base}{path}?token={RASA_TOKEN}", data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+def test_unsure_model_crisis_gets_a_check_in_and_the_danger_button_an_alarm(
+    bot: tuple[str, Availability]
+) -> None:
+    base, state = bot
+    state.on_shift, state.down = 1, False
+    chat = Conversation(base)
+    chat.say('/greet{"language":"fi"}')
+    # What the pipeline records when only the model suspects a crisis, below alarm_threshold
+    # (bot/crisis_override.py); which real sentences land there depends on the trained model.
+    user = {"event": "user", "text": "tää helle tappaa mut", "parse_data": {
+        "intent": {"name": "crisis", "confidence": 0.55}, "entities": [],
+        "text": "tää helle tappaa mut", "crisis_level": "check"}}
+    api(base, f"/conversations/{chat.sender}/tracker/events", [user])
+    executed = api(base, f"/conversations/{chat.sender}/execute", {"name": "action_crisis_help"})
+    check = executed["messages"]
+    assert "crisis_detected" not in kinds(check)
+    assert "Oletko vaarassa juuri nyt?" in text_of(check)
+    assert "112" in text_of(check) and "09 2525 0111" in text_of(check)
+    buttons = [b["payload"] for r in check for b in r.get("buttons", [])]
+    assert buttons == ["/crisis", "/share_news"]
+    with urllib.request.urlopen(
+        f"{base}/conversations/{chat.sender}/tracker?token={RASA_TOKEN}", timeout=60
+    ) as answer:
+        tracker = json.loads(answer.read())
+    events = tracker["events"]
+    # the turn ends with the question: Rasa listens next instead of following the crisis rules
+    assert events[-1]["event"] == "followup" and events[-1]["name"] == "action_listen"
+    assert tracker["slots"]["crisis"] is not True
+    api(base, f"/conversations/{chat.sender}/execute", {"name": "action_listen"})  # as Rasa would
+    alarm = chat.say(buttons[0])  # "Olen vaarassa nyt"
+    assert kinds(alarm)[0] == "crisis_detected"
+    assert custom(alarm, "handoff_request")["crisis"] is True
+
+
 def test_crisis_after_the_gateway_guard_only_follows_up(bot: tuple[str, Availability]) -> None:
     base, state = bot
     state.on_shift, state.down = 0, False

@@ -68,6 +68,11 @@ def test_intent_payloads_starting_with_slash_are_not_checked(component: CrisisOv
     component.process([payload])
     assert payload.get("intent")["name"] == "greet"
     assert payload.get("crisis_guard") is None
+    assert payload.get("crisis_level") is None
+
+    button = _message("/crisis", intent="crisis", confidence=0.5)  # what the model made of it
+    component.process([button])
+    assert button.get("crisis_level") is None  # no level: the action treats it as an alarm
 
 
 def test_message_without_intent_yet_still_gets_crisis(component: CrisisOverride) -> None:
@@ -98,6 +103,61 @@ def test_a_failing_guard_does_not_break_the_pipeline() -> None:
     message = _message("haluun kuolla")
     assert component.process([message]) == [message]
     assert message.get("intent")["name"] == "feeling_bad"
+
+
+def test_a_guard_hit_is_an_alarm(component: CrisisOverride) -> None:
+    message = _message("oon viillelly taas", intent="feeling_bad", confidence=0.9)
+    component.process([message])
+    assert message.get("crisis_level") == "alarm"
+
+
+@pytest.mark.parametrize(
+    ("confidence", "level"), [(0.99, "alarm"), (0.8, "alarm"), (0.79, "check"), (0.45, "check")]
+)
+def test_the_models_own_crisis_is_graded_by_the_alarm_threshold(
+    component: CrisisOverride, confidence: float, level: str
+) -> None:
+    message = _message("tää helle on ihan liikaa", intent="crisis", confidence=confidence)
+    component.process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": confidence}
+    assert message.get("crisis_level") == level
+    assert message.get("crisis_guard") is None
+    assert message.as_dict(only_output_properties=True)["crisis_level"] == level
+
+
+def test_a_crisis_guess_hidden_by_nlu_fallback_becomes_a_check(component: CrisisOverride) -> None:
+    message = Message(data={
+        "text": "en tiiä mitä teen",
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "crisis", "confidence": 0.38},
+            {"name": "feeling_bad", "confidence": 0.33},
+        ],
+    })
+    component.process([message])
+    assert message.get("intent") == {"name": "crisis", "confidence": 0.38}
+    assert [entry["name"] for entry in message.get("intent_ranking")] == ["crisis", "feeling_bad"]
+    assert message.get("crisis_level") == "check"
+
+
+def test_other_intents_and_other_fallbacks_get_no_level(component: CrisisOverride) -> None:
+    other = _message("moi", intent="greet", confidence=0.3)
+    fallback = Message(data={"text": "asdf", "intent": {"name": "nlu_fallback", "confidence": 0.4},
+                             "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.4},
+                                                {"name": "greet", "confidence": 0.3}]})
+    component.process([other, fallback])
+    assert other.get("crisis_level") is None and fallback.get("crisis_level") is None
+    assert fallback.get("intent")["name"] == "nlu_fallback"
+
+
+def test_alarm_threshold_is_configurable_and_checked() -> None:
+    strict = CrisisOverride({"alarm_threshold": 0.95})
+    message = _message("tää helle on ihan liikaa", intent="crisis", confidence=0.9)
+    strict.process([message])
+    assert message.get("crisis_level") == "check"
+    with pytest.raises(ValueError):
+        CrisisOverride({"alarm_threshold": 1.5})
 
 
 def test_component_uses_the_shared_guard(component: CrisisOverride) -> None:
@@ -162,6 +222,7 @@ def test_in_a_real_trained_rasa_pipeline(tiny_model: str) -> None:
     crisis = asyncio.run(parse("mä tapan itteni tänään"))
     assert crisis["intent"] == {"name": "crisis", "confidence": 1.0}
     assert crisis["crisis_guard"]["category"] == "suicidal"
+    assert crisis["crisis_level"] == "alarm"
     assert crisis["intent_ranking"][0]["name"] == "crisis"
 
     ordinary = asyncio.run(parse("moi"))
@@ -170,6 +231,7 @@ def test_in_a_real_trained_rasa_pipeline(tiny_model: str) -> None:
 
     payload = asyncio.run(parse("/greet"))
     assert payload["intent"]["name"] == "greet"
+    assert "crisis_level" not in payload
 
 
 EVAL_SET = """\
@@ -205,7 +267,9 @@ def test_evaluation_tool_measures_nlu_alone_with_the_override_off(
     report = output.read_text(encoding="utf-8")
     # The keyword model knows "oon viillelly" and "kirjeet on jo valmiina" only; "haluun kuolla" is
     # caught by the override, which must be off when the model is measured alone.
-    assert "| guard alone | 0.667 (2/3) |" in report
-    assert "| NLU alone | 0.667 (2/3) |" in report
-    assert "| guard + NLU | 1.000 (3/3) |" in report
+    assert "| eval_set | guard alone | 0.667 (2/3) |" in report
+    assert "| eval_set | NLU alone | 0.667 (2/3) |" in report
+    # the keyword model is sure (1.0), so its crisis is an alarm; the guard adds "haluun kuolla"
+    assert "| eval_set | guard + NLU (alarm) | 1.000 (3/3) | 0.000 (0/2) |" in report
+    assert "| 0.00 | 0.667 (2/3) | 0.000 (0/2) | 1.000 (3/3) | 0.000 (0/2) |" in report
     assert "KYNNYS_CRISIS_OVERRIDE=off" in report
