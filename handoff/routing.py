@@ -151,9 +151,11 @@ class Router:
         data["messages"] = [console_message(m) for m in await self.repo.messages_after(conv.id, 0)]
         return data
 
-    async def queue_entries(self) -> list[dict[str, Any]]:
-        return [await self.summary(conv, position=i, entry=entry)
-                for i, (entry, conv) in enumerate(await self.repo.waiting(), start=1)]
+    async def queue_entries(self, waiting: list[tuple[QueueEntry, Conversation]] | None = None,
+                            ) -> list[dict[str, Any]]:
+        if waiting is None:
+            waiting = await self.repo.waiting()
+        return [await self.summary(conv, position=i, entry=entry) for i, (entry, conv) in enumerate(waiting, start=1)]
 
     async def me(self, vol: Volunteer) -> dict[str, Any]:
         counts = await self.repo.chat_counts()
@@ -173,9 +175,10 @@ class Router:
                         "shift_started_at": iso(self.shift.get(vol.id))})
         return out
 
-    async def overview(self) -> dict[str, Any]:
+    async def overview(self, queue: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         live = await self.repo.live()
-        queue = await self.queue_entries()
+        if queue is None:
+            queue = await self.queue_entries()
         cap, _, _ = await self.capacity()
         volunteers = await self.volunteers()
         today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
@@ -231,11 +234,11 @@ class Router:
                 "type": "state", "state": "queued",
                 "queue": {"position": i, "estimated_wait_seconds": queue_logic.estimate_wait_seconds(i, cap, handling)},
                 "volunteer_alias": None}, read_at))
-        entries = await self.queue_entries()
+        entries = await self.queue_entries(waiting)  # the same snapshot: consoles agree with the widgets
         wait = queue_logic.estimate_wait_seconds(len(entries) + 1, cap, handling)
         await self.relay.to_console({"on_shift": True},
                                     {"type": "queue", "entries": entries, "estimated_wait_seconds": wait})
-        await self.relay.to_console({"supervisors": True}, {"type": "overview", **await self.overview()})
+        await self.relay.to_console({"supervisors": True}, {"type": "overview", **await self.overview(entries)})
 
     async def dispatch(self) -> None:
         """Offer waiting conversations to available volunteers (fewest chats first)."""
