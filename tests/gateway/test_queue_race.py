@@ -17,7 +17,7 @@ from handoff import keys
 from handoff.routing import Router
 from handoff.state_order import STAMP_KEY, StateOrder, stamp, stamped
 from handoff.store.ids import sha256_hex
-from tests.gateway.conftest import InProcessGateway
+from tests.gateway.conftest import GatewayFactory, InProcessGateway
 from tests.support.clients import Frame, YouthWS
 
 
@@ -88,8 +88,11 @@ def positions(frames: list[Frame]) -> list[int]:
             if f["type"] == "state" and f["state"] == "queued" and f["queue"] is not None]
 
 
+@pytest.mark.parametrize("bus", ["memory", "redis"])
 @pytest.mark.parametrize("how", ["leave_queue", "taken", "ended"])
-async def test_no_queued_frame_after_the_young_person_stopped_waiting(gw: InProcessGateway, how: str) -> None:
+async def test_no_queued_frame_after_the_young_person_stopped_waiting(
+        make_gateway: GatewayFactory, request: pytest.FixtureRequest, how: str, bus: str) -> None:
+    gw = await (make_gateway(bus_url=request.getfixturevalue("redis_url")) if bus == "redis" else make_gateway())
     router = router_of(gw)
     gate = Gate(router)
     vol = await gw.console()
