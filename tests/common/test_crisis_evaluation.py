@@ -12,8 +12,10 @@ import pytest
 
 from kynnys.crisis.evaluation import EvalItem, evaluate, guard_detector, load_eval_set
 
-RECALL_FLOOR = 0.95
-FALSE_ALARM_CEILING = 0.05
+# Floors with a little room for the development set growing (measured: recall 1.000, false
+# alarms 0.000 on 231 + 330 messages).
+RECALL_FLOOR = 0.98
+FALSE_ALARM_CEILING = 0.015
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,6 +32,17 @@ def test_guard_alone_meets_the_floor_on_the_eval_set() -> None:
     )
     for language in ("fi", "sv", "en"):
         assert report.recall_by_lang[language].rate >= 0.9, language
+
+
+def test_guard_alone_raises_no_false_alarm_on_the_nlu_heldout_set() -> None:
+    from kynnys.crisis.evaluation import load_nlu_heldout
+
+    items = load_nlu_heldout()
+    assert sum(not item.crisis for item in items) >= 300
+    report = evaluate("guard alone", items, guard_detector())
+    alarms = "\n".join(f"  {i.text} ({why})" for i, why in report.false_alarm_items)
+    assert report.false_alarms.flagged == 0, alarms
+    assert report.recall.rate >= 0.95
 
 
 def test_evaluate_counts_recall_false_alarms_and_breakdowns() -> None:
