@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,44 @@ def check(text: str) -> Any | None:
     from kynnys.crisis import get_guard
 
     return get_guard().check(text)
+
+
+class SplitMessageGuard:
+    """The guard over a young person's last few messages joined, so that a crisis typed in
+    pieces ("mä haluun" / "kuolla") is still seen.
+
+    Kept in memory only (never stored or logged), bounded per conversation and in total. A hit
+    of the joined text counts only when the earlier messages alone gave none: each crisis is
+    flagged once, on the message that completed it.
+    """
+
+    def __init__(self, keep: int = 2, max_chars: int = 300, max_conversations: int = 10_000) -> None:
+        self.keep = keep
+        self.max_chars = max_chars
+        self.max_conversations = max_conversations
+        self._recent: OrderedDict[str, deque[str]] = OrderedDict()
+
+    def check(self, conversation_id: str, text: str) -> tuple[Any | None, bool]:
+        """(hit, joined): the hit for this message, alone or completing the earlier ones."""
+        hit = check(text)
+        earlier = " ".join(self._recent.get(conversation_id, ()))
+        self._remember(conversation_id, text)
+        if hit is not None or not earlier:
+            return hit, False
+        joined = check(f"{earlier} {text}")
+        if joined is not None and check(earlier) is None:
+            return joined, True
+        return None, False
+
+    def forget(self, conversation_id: str) -> None:
+        self._recent.pop(conversation_id, None)
+
+    def _remember(self, conversation_id: str, text: str) -> None:
+        recent = self._recent.pop(conversation_id, None) or deque(maxlen=self.keep)
+        recent.append(text[-self.max_chars:])
+        self._recent[conversation_id] = recent
+        while len(self._recent) > self.max_conversations:
+            self._recent.popitem(last=False)
 
 
 def _build(language: str, on_shift: bool) -> CrisisHelpMessage:

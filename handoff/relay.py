@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REQUEST_HUMAN = "/request_human"
+CRISIS_PAYLOAD = "/crisis"
 TROUBLE_REPEAT_SECONDS = 120
 
 
@@ -39,6 +40,7 @@ class Relay:
         self.router: Router  # set by create_app (the two need each other)
         self._bot_tasks: set[asyncio.Task[None]] = set()
         self._trouble_at: dict[str, float] = {}
+        self._split_guard = crisis.SplitMessageGuard()
 
     # --- delivery -------------------------------------------------------------------------------
 
@@ -88,7 +90,8 @@ class Relay:
                             payload: str | None) -> tuple[Message, bool]:
         """Store, guard and route one youth message. Returns (message, newly stored).
         Raises NotAllowed when the conversation has ended."""
-        hit = crisis.check(text)  # before anything else, independent of Rasa
+        # before anything else, independent of Rasa; also over the last messages joined
+        hit, joined = self._split_guard.check(conversation_id, text)
         appended = await self.post(conversation_id, "youth", text, client_id=client_id, risk=hit is not None,
                                    require_states=("bot", "queued", "volunteer"))
         conv_id = conversation_id
@@ -101,8 +104,9 @@ class Relay:
             metadata: dict[str, Any] = {}
             if hit is not None:
                 metadata["crisis_guard"] = {"fired": True, "category": str(getattr(hit, "category", "crisis")),
-                                            "help_sent": help_sent}
-            self.spawn_bot(conv_id, payload or text, metadata)
+                                            "help_sent": help_sent, "joined": joined}
+            # a crisis completed over several messages: the bot cannot see it in this one alone
+            self.spawn_bot(conv_id, CRISIS_PAYLOAD if joined else payload or text, metadata)
         return appended.message, True
 
     async def handle_crisis(self, conversation_id: str, category: str) -> bool:
@@ -334,6 +338,7 @@ class Relay:
             await self.system(conv, texts.text("ended_by_volunteer", conv.language))
         await self.repo.close_queue_entries(conversation_id, "ended")
         await self.repo.update(conversation_id, state="ended", ended_at=utcnow(), end_reason=reason)
+        self._split_guard.forget(conversation_id)
         await self.router.withdraw_offer(conversation_id, "youth_left")
         delete = delete_now or self.ctx.settings.message_retention_hours <= 0
         await self.to_youth(conversation_id, stamped({"type": "state", "state": "ended", "queue": None,

@@ -74,3 +74,43 @@ async def test_crisis_during_a_volunteer_chat_is_marked_for_the_volunteer(gw: In
     assert after is not None and after.state == "volunteer" and after.volunteer_id
     await vol.close()
     await youth.close()
+
+
+async def test_a_crisis_typed_in_pieces_is_caught_on_the_message_that_completes_it(
+    gw: InProcessGateway,
+) -> None:
+    youth = await gw.youth()
+    await youth.say("mä haluun")
+    first = await youth.wait_message("youth", lambda m: m["text"] == "mä haluun")
+    assert first["risk"] is False
+    started = time.monotonic()
+    await youth.say("kuolla")
+    second = await youth.wait_message("youth", lambda m: m["text"] == "kuolla")
+    assert second["risk"] is True
+    await youth.wait_message("system", lambda m: "112" in m["text"], timeout=1.0)
+    assert time.monotonic() - started < 1.0
+    conv = await gw.ctx.conversations.by_token_hash(sha256_hex(youth.token or ""))
+    assert conv is not None and conv.crisis
+    # the earlier pieces alone do not fire again on an ordinary next message
+    await youth.say("mitä mä nyt teen")
+    third = await youth.wait_message("youth", lambda m: m["text"] == "mitä mä nyt teen")
+    assert third["risk"] is False
+    await youth.close()
+
+
+def test_split_message_guard_flags_each_crisis_once_and_stays_bounded() -> None:
+    from handoff.crisis import SplitMessageGuard
+
+    guard = SplitMessageGuard(keep=2, max_conversations=3)
+    assert guard.check("a", "mä haluun") == (None, False)
+    hit, joined = guard.check("a", "kuolla")
+    assert hit is not None and joined is True
+    assert guard.check("a", "en tiiä") == (None, False)  # "haluun kuolla en tiiä" was flagged already
+    assert guard.check("b", "kuolla") == (None, False)  # other conversations are separate
+    hit, joined = guard.check("c", "haluun kuolla")
+    assert hit is not None and joined is False
+    for name in ("d", "e", "f"):
+        guard.check(name, "moi")
+    assert len(guard._recent) == 3 and "a" not in guard._recent
+    guard.forget("f")
+    assert "f" not in guard._recent
