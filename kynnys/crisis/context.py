@@ -82,6 +82,8 @@ class ContextRules:
             return True
         about_other: bool | None = None
         for kind, cue in message.cues:
+            if kind == "over" and "now" in kinds:
+                continue  # present tense ("se haluu kuolla"): not over, whatever else it says
             if kind not in ("over", "fiction") or not self._cue_applies(kind, cue, span, tokens):
                 continue
             if about_other is None:

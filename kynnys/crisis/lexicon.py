@@ -23,7 +23,7 @@ CATEGORIES = (
 
 
 # Kinds of context cue (see `context:` in the lexicon file and kynnys/crisis/context.py).
-CUE_KINDS = ("over", "fiction", "accident", "keep")
+CUE_KINDS = ("over", "fiction", "accident", "keep", "now")
 PERSONS = ("auto", "self", "other")
 
 _ENTRY_KEYS = {
