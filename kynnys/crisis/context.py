@@ -1,16 +1,17 @@
-"""Context that turns a lexicon hit off: someone else's crisis that is over, fiction, or a
-kitchen accident.
+"""Context that turns a lexicon hit off: someone else's crisis that is over, fiction about
+someone else, or a kitchen accident (the lexicon's `context:` section holds the words).
 
-Rules (the lexicon's `context:` section holds the words):
   - A `keep` cue anywhere in the message (again, right now, me too, worried...) turns
     nothing off.
-  - An `accident` cue (a knife next to food or cooking) turns off hits of entries marked
-    `accident_possible: true`.
-  - An `over` cue (years ago, doing great now...) or a `fiction` cue (a film, a book, a
-    character...) turns off hits about someone else only: entries with `person: other`
-    (friend_in_danger entries by default), or `person: auto` hits whose clause names someone
-    else (`others`) after the last word naming the writer (`self`). Hits with
-    `person: self`, and hits in a clause that names the writer last, are never turned off.
+  - An `accident` cue (a knife next to food) turns off hits of `accident_possible` entries.
+  - An `over` cue (years ago, doing great now...) or a `fiction` cue (a film in which..., a
+    main character) turns off hits about someone else, when the cue is in the hit's clause
+    (an `over` cue may also follow in a later clause of the same sentence). An `over` cue
+    does not count when the message has a `now` cue (present tense: haluu, is cutting).
+  - About someone else: `person: other` and friend_in_danger entries, unless the hit's own
+    words name the writer; `person: auto` when the last person named in the hit's clause is in
+    `others` (in `victim_categories`: in `victims`, since "se"/"kaveri" may be the attacker);
+    never `person: self`.
 """
 
 from __future__ import annotations

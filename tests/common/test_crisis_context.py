@@ -66,6 +66,9 @@ FIRE = [
     ("katottiin leffaa jossa oli zombeja ja kaveri kerto et se viiltelee", "friend_in_danger"),
     # "doing well now", denied or only claimed
     ("kaveri viiltelee mut se sanoo et nyt menee hyvin", "friend_in_danger"),
+    # present tense: an "over" cue does not count
+    ("kaveri sano et se haluu kuolla mut nyt se on ok", "friend_in_danger"),
+    ("my friend is suicidal but she is fine now", "friend_in_danger"),
     # knives without food are not a kitchen accident; a relapse is never an accident
     ("otin veitsen keittiöstä ja viiltelin", "self_harm"),
     ("i took a knife from the kitchen and cut myself", "self_harm"),
@@ -104,6 +107,12 @@ def test_a_later_first_person_match_of_the_same_entry_still_fires() -> None:
     assert any(hit.category == "self_harm" for hit in hits)
 
 
+def test_a_now_cue_does_not_stop_fiction() -> None:
+    # present tense is what stories are told in
+    assert GUARD.check("luin kirjan jossa päähenkilö viiltelee") is None
+    assert "now" in GUARD.context_kinds("luin kirjan jossa päähenkilö viiltelee")
+
+
 def test_context_kinds_reports_the_cues() -> None:
     assert GUARD.context_kinds("se tapahtui kaks vuotta sitten") == {"over"}
     assert GUARD.context_kinds("katoin leffan jossa oli lohikäärmeitä") == {"fiction"}
@@ -111,6 +120,7 @@ def test_context_kinds_reports_the_cues() -> None:
     assert "keep" in GUARD.context_kinds("se tekee sitä taas")
     assert GUARD.context_kinds("tänään oli kiva päivä") == {"keep"}
     assert GUARD.context_kinds("kiva päivä") == frozenset()
+    assert GUARD.context_kinds("se haluu lähteä") == {"now"}
 
 
 # ---- the mechanism on a small lexicon ------------------------------------------------
