@@ -60,6 +60,7 @@ class Router:
         self.grace: dict[str, asyncio.TimerHandle] = {}
         self._flush: asyncio.Task[None] | None = None
         self._dirty = False
+        self._closed = False
         self._handling_cache: tuple[float, list[float]] = (-1e9, [])
         self._tasks: set[asyncio.Task[Any]] = set()
         # awaited between reading a queue snapshot and sending it; tests widen the race window with it
@@ -201,6 +202,8 @@ class Router:
     def queue_changed(self) -> None:
         """Coalesce changes: one flush (positions to youth, snapshot to consoles, dispatch) at a time."""
         self._dirty = True
+        if self._closed:  # shutting down: sockets closing must not start a flush on a closed store
+            return
         if self._flush is None or self._flush.done():
             self._flush = asyncio.create_task(self._flush_loop())
 
@@ -470,6 +473,7 @@ class Router:
             await self.return_to_queue(conv.id, "returned_to_queue")
 
     async def close(self) -> None:
+        self._closed = True
         for offer in self.offers.values():
             offer.timer.cancel()
         for timer in self.grace.values():
