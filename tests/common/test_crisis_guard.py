@@ -57,6 +57,19 @@ CRISIS = [
     ("i took a whole bottle of pills", "overdose"),
     ("my dad is going to kill me he has a knife", "violence_now"),
     ("my friend says she wants to kill herself", "friend_in_danger"),
+    # plans, methods and preparations without a death word
+    ("hirttoköysi odottaa kaapissa", "suicidal"),
+    ("sillä mun kaverilla on köysi piilossa ja mua pelottaa", "friend_in_danger"),
+    ("oon jo suunnitellu millä mä teen sen", "suicidal"),
+    ("en mä aio tehdä mitään mut mietin miten sen voisin tehdä", "suicidal"),
+    ("kirjeet on valmiina äidille siltä varalta", "suicidal"),
+    ("mul on kourallinen lääkkeitä tässä vieressä", "overdose"),
+    ("jag har planerat var jag ska göra det", "suicidal"),
+    ("i already planned where im going to do it", "suicidal"),
+    ("i wrote notes to everyone just in case", "suicidal"),
+    ("there is a pile of pills next to me", "overdose"),
+    ("heräsin ja joku mies oli mun vieressä sängyssä", "sexual_violence"),
+    ("i know exactly where my stepdads gun is and the key", "suicidal"),
 ]
 
 NOT_CRISIS = [
@@ -75,6 +88,15 @@ NOT_CRISIS = [
     "this homework is killing me lol",
     "i want to dye my hair blue",
     "I ran 10 kms yesterday",
+    # look-alikes of the plan and method entries
+    "oon suunnitellu miten teen esitelmän",
+    "suunnittelin miten teen sen tehtävän",
+    "köysi kiipeilyyn maksaa liikaa",
+    "seison bussipysäkillä ja bussi on myöhässä",
+    "kirjotin kirjeen kirjekaverille",
+    "heräsin ja koira oli mun päällä",
+    "jag har planerat hur jag ska göra presentationen",
+    "i planned when to do the laundry",
 ]
 
 
