@@ -189,7 +189,7 @@ nlu:
 - intent: crisis
   examples: |
     - oon viillelly
-    - kirjeet on jo valmiina
+    - qwxz testikriisi
 """
 
 
@@ -239,7 +239,7 @@ version: 1
 crisis:
   - {text: "oon viillelly taas", lang: fi, category: self_harm}
   - {text: "haluun kuolla", lang: fi, category: suicidal}
-  - {text: "kirjeet on jo valmiina", lang: fi, category: suicidal}
+  - {text: "qwxz testikriisi", lang: fi, category: suicidal}
 non_crisis:
   - {text: "moi", lang: fi, kind: everyday}
   - {text: "mulla on paha olo", lang: fi, kind: feeling_bad}
@@ -265,7 +265,8 @@ def test_evaluation_tool_measures_nlu_alone_with_the_override_off(
         runpy.run_path(str(root / "tools" / "evaluate_crisis.py"), run_name="__main__")
     assert exit_.value.code == 0
     report = output.read_text(encoding="utf-8")
-    # The keyword model knows "oon viillelly" and "kirjeet on jo valmiina" only; "haluun kuolla" is
+    # The keyword model knows "oon viillelly" and "qwxz testikriisi" (a made-up word the guard
+    # never knows) only; "haluun kuolla" is
     # caught by the override, which must be off when the model is measured alone.
     assert "| eval_set | guard alone | 0.667 (2/3) |" in report
     assert "| eval_set | NLU alone | 0.667 (2/3) |" in report
