@@ -24,6 +24,7 @@ from kynnys.crisis.normalize import Tokens
 
 _PUNCTUATION_BREAKS = frozenset(".,;:!?\n")
 _SENTENCE_BREAKS = frozenset(".!?\n")
+_SELF_IS_REACH = 5  # "im a 15 year old girl": the person word is at most 5 words after "im"
 
 
 class WordSet:
@@ -71,6 +72,7 @@ class ContextRules:
         self._others = WordSet(context.others)
         self._victims = WordSet(context.victims)
         self._self = WordSet(context.self_words)
+        self._self_is = WordSet(context.self_is)
         self._breaks = WordSet(context.clause_breaks)
 
     def suppresses(self, entry: Entry, span: list[int], message: MessageContext) -> bool:
@@ -110,26 +112,36 @@ class ContextRules:
 
     def about_someone_else(self, entry: Entry, span: list[int], tokens: Tokens) -> bool:
         """Whether the hit is about someone else: never for `person: self` entries or when
-        the hit's own words name the writer; always for `person: other` and friend_in_danger
-        entries; otherwise when the last person named in the hit's clause (up to the hit's
-        end) is someone else."""
+        the hit's own words name the writer; for `person: other` and friend_in_danger entries
+        unless the writer is the last person named in the hit's clause ("im a girl who...");
+        otherwise (`person: auto`) only when that last person is someone else."""
         if entry.person == "self" or any(self._self.contains(tokens.forms[p]) for p in span):
             return False
+        subject = self._last_person(entry, span, tokens)
         if entry.person == "other" or entry.category == "friend_in_danger":
-            return True
+            return subject != "self"
+        return subject == "other"
+
+    def _last_person(self, entry: Entry, span: list[int], tokens: Tokens) -> str | None:
+        """"self", "other" or None: the last person named from the clause start to the hit's
+        end. A person word up to 5 words after a `self_is` word ("oon tyttö") is the writer."""
         # In violence entries "kaveri"/"se" may be the attacker: only a word naming someone
         # else as the one harmed ("sitä", "häntä", "her") counts there.
         others = (
             self._victims if entry.category in self.context.victim_categories else self._others
         )
         last_subject: str | None = None
+        last_self_is = -_SELF_IS_REACH - 1
         for position in range(self._clause_start(span[0], tokens), span[-1] + 1):
             forms = tokens.forms[position]
-            if self._self.contains(forms):
+            if self._self_is.contains(forms):
+                last_self_is = position
                 last_subject = "self"
-            elif others.contains(forms):
+            elif self._self.contains(forms):
+                last_subject = "self"
+            elif others.contains(forms) and position - last_self_is > _SELF_IS_REACH:
                 last_subject = "other"
-        return last_subject == "other"
+        return last_subject
 
     def _clause_start(self, position: int, tokens: Tokens) -> int:
         """The first token of the clause holding `position` (after punctuation or a

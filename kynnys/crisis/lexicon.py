@@ -31,7 +31,9 @@ _ENTRY_KEYS = {
     "unless_window", "fuzzy", "examples", "not_examples", "person", "accident_possible",
 }
 _CUE_KEYS = _ENTRY_KEYS - {"category", "person", "accident_possible"} | {"kind"}
-_CONTEXT_KEYS = {"others", "victims", "victim_categories", "self", "clause_breaks", "cues"}
+_CONTEXT_KEYS = {
+    "others", "victims", "victim_categories", "self", "self_is", "clause_breaks", "cues"
+}
 
 
 class LexiconError(ValueError):
@@ -85,6 +87,7 @@ class Context:
     victims: Group  # someone else as the one harmed ("sitä", "häntä", "her")
     victim_categories: tuple[str, ...]  # categories where `others` may name the attacker
     self_words: Group
+    self_is: Group  # "oon", "im", "jag är": a person word just after it describes the writer
     clause_breaks: Group
     cues: tuple[Entry, ...]
 
@@ -185,6 +188,7 @@ def _parse_context(
         victims=_parse_group(raw["victims"], lists, (0, 0), "context.victims"),
         victim_categories=victim_categories,
         self_words=_parse_group(raw["self"], lists, (0, 0), "context.self"),
+        self_is=_parse_group(raw["self_is"], lists, (0, 0), "context.self_is"),
         clause_breaks=_parse_group(raw["clause_breaks"], lists, (0, 0), "context.clause_breaks"),
         cues=tuple(cues),
     )

@@ -49,6 +49,10 @@ FIRE = [
     ("my brother tried to kill himself years ago and now i want to do it too", None),
     ("min bror tog livet av sig för två år sen och jag vill också dö", None),
     ("mun isoveli viilteli vuosia sitten, nyt mä viiltelen", "self_harm"),
+    # the person word describes the writer
+    ("oon poika joka yritti itsemurhaa vuosi sitten", "suicidal"),
+    ("im a girl who tried to kill herself years ago", None),
+    ("jag är en tjej som försökte ta livet av sig för två år sen", None),
     # a past cue about something else does not turn off the writer's own crisis
     ("vuosia sitten kaikki oli hyvin mut nyt haluun kuolla", "suicidal"),
     ("kaveri kuoli vuosia sitten ja nyt haluun kuolla", "suicidal"),
@@ -132,6 +136,7 @@ def _document(**context: Any) -> dict[str, Any]:
         "victims": ["sitä"],
         "victim_categories": ["violence_now"],
         "self": ["mä", "mun"],
+        "self_is": ["oon"],
         "clause_breaks": ["ja", "mut"],
         "cues": [
             {"id": "cue_ago", "kind": "over", "all": [["vuotta"], ["sitten"]], "window": 1,
@@ -167,6 +172,17 @@ def test_person_auto_follows_the_last_person_named_in_the_clause() -> None:
     assert guard.matches("fi_cut", "mun kaveri se ja mä viiltelin kaks vuotta sitten")
     assert guard.matches("fi_cut", "kaveri viilteli kaks vuotta sitten taas")  # keep cue
     assert guard.matches("fi_cut", "viiltelin kaks vuotta sitten")  # no one else named
+
+
+def test_a_person_word_just_after_self_is_describes_the_writer() -> None:
+    guard = _guard()
+    assert guard.matches("fi_cut", "oon se kaveri joka viilteli kaks vuotta sitten")
+    assert guard.matches("fi_friend", "oon se kaveri joka viilteli kaks vuotta sitten")
+    # "oon" as an auxiliary ("oon kuullu"): within reach it still counts, on the safe side
+    assert guard.matches("fi_cut", "oon kuullu et yks kaveri viilteli kaks vuotta sitten")
+    assert not guard.matches(
+        "fi_cut", "oon kuullu et meidän koulun yks kaveri viilteli kaks vuotta sitten"
+    )
 
 
 def test_person_self_is_never_turned_off() -> None:
