@@ -63,8 +63,9 @@ class Router:
         self._closed = False
         self._handling_cache: tuple[float, list[float]] = (-1e9, [])
         self._tasks: set[asyncio.Task[Any]] = set()
-        # awaited between reading a queue snapshot and sending it; tests widen the race window with it
-        self.snapshot_read_hook: Callable[[], Awaitable[None]] | None = None
+        # awaited between reading a queue snapshot and acting on it ("publish" or "dispatch"); tests
+        # widen the race window with it
+        self.snapshot_read_hook: Callable[[str], Awaitable[None]] | None = None
 
     async def load(self) -> None:
         """At start-up: shifts from the store; volunteers who had chats get the grace period to come
@@ -231,7 +232,7 @@ class Router:
         cap, _, _ = await self.capacity()
         handling = await self.handling_times()
         if self.snapshot_read_hook is not None:
-            await self.snapshot_read_hook()
+            await self.snapshot_read_hook("publish")
         for i, (_entry, conv) in enumerate(waiting, start=1):
             await self.relay.to_youth(conv.id, stamped({
                 "type": "state", "state": "queued",
@@ -249,6 +250,8 @@ class Router:
         if not waiting or not self.shift:
             return
         cap, counts, vols = await self.capacity()
+        if self.snapshot_read_hook is not None:
+            await self.snapshot_read_hook("dispatch")
         pending = {o.volunteer_id for o in self.offers.values()}
         for entry, conv in waiting:
             if conv.id in self.offers:
@@ -266,13 +269,22 @@ class Router:
             pending.add(best.id)
 
     async def _offer(self, conv: Conversation, entry: QueueEntry, vol: Volunteer) -> None:
+        summary = await self.summary(conv, entry=entry)
+        if conv.id in self.offers:
+            return
         loop = asyncio.get_running_loop()
         timer = loop.call_later(self.ctx.settings.offer_timeout_seconds, self._expire_offer, conv.id, vol.id)
         self.offers[conv.id] = Offer(vol.id, timer)
-        summary = await self.summary(conv, entry=entry)
         await self.relay.to_console({"volunteer_id": vol.id}, {
-            "type": "offer", "conversation": summary,
+            "type": "offer", "conversation": {**summary, "offered_to": vol.id},
             "expires_in_seconds": int(self.ctx.settings.offer_timeout_seconds)})
+        # The queue was read before this offer was registered: if the young person left, was taken or
+        # ended meanwhile, their withdrawal found no offer to withdraw. Read again (after registering,
+        # so any later change finds it) and withdraw it now.
+        fresh = await self.repo.get(conv.id)
+        if fresh is None or fresh.state != "queued":
+            reason = "taken" if fresh is not None and fresh.state == "volunteer" else "youth_left"
+            await self.withdraw_offer(conv.id, reason)
 
     def _expire_offer(self, conversation_id: str, volunteer_id: str) -> None:
         offer = self.offers.get(conversation_id)

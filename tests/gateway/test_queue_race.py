@@ -1,8 +1,10 @@
 """Queue position frames never arrive stale: not after the young person left the queue, was taken by a
-volunteer or ended the chat, and never an older position after a newer one.
+volunteer or ended the chat, and never an older position after a newer one. Likewise no offer stays
+open on a console for a conversation that stopped waiting while it was being offered.
 
 The real in-process gateway (SQLite, WebSockets over TCP). `Router.snapshot_read_hook` holds a queue
-publish between reading its snapshot and sending it, so the state can change in between for sure.
+publish (or dispatch) between reading its snapshot and acting on it, so the state changes in between
+for sure.
 """
 
 from __future__ import annotations
@@ -22,16 +24,17 @@ from tests.support.clients import Frame, YouthWS
 
 
 class Gate:
-    """Holds the next queue publish after its snapshot was read, until released."""
+    """Holds the next queue publish (or dispatch) after its snapshot was read, until released."""
 
-    def __init__(self, router: Router) -> None:
+    def __init__(self, router: Router, step: str = "publish") -> None:
+        self.step = step
         self.reached = asyncio.Event()
         self.release = asyncio.Event()
         self.armed = False
         router.snapshot_read_hook = self
 
-    async def __call__(self) -> None:
-        if not self.armed:
+    async def __call__(self, step: str) -> None:
+        if not self.armed or step != self.step:
             return
         self.armed = False
         self.reached.set()
@@ -209,6 +212,44 @@ async def test_queue_churn_leaves_every_widget_with_its_true_state(gw: InProcess
     await vol.close()
     for youth in [*waiting, *joining]:
         await youth.close()
+
+
+@pytest.mark.parametrize("how", ["leave_queue", "taken"])
+async def test_no_offer_stays_open_for_a_conversation_that_stopped_waiting(gw: InProcessGateway, how: str) -> None:
+    router = router_of(gw)
+    gate = Gate(router, "dispatch")
+    picker = await gw.console(on_shift=False, capacity=5)  # goes on shift only to take the chat
+    vol = await gw.console()
+    await router.settled()
+
+    gate.armed = True
+    youth = await gw.youth()
+    await ask_for_human(youth)  # its dispatch reads [youth] and is held before offering it to `vol`
+    await asyncio.wait_for(gate.reached.wait(), 10)
+    cid = await conv_id(gw, youth)
+    start = len(youth.log.frames)
+    if how == "leave_queue":
+        await youth.send({"type": "leave_queue"})
+        await youth.wait_state("bot", timeout=10, start=start)
+    else:
+        await picker.call("POST", "/console/api/shift", {"on": True})
+        await picker.call("POST", f"/console/api/conversations/{cid}/accept")
+        await youth.wait_state("volunteer", timeout=10, start=start)
+
+    gate.release.set()
+    await router.settled()
+    await asyncio.sleep(0.2)
+    about = [f for f in vol.log.frames
+             if f["type"] in ("offer", "offer_withdrawn")
+             and (f.get("conversation_id") or f.get("conversation", {}).get("conversation_id")) == cid]
+    assert not about or about[-1]["type"] == "offer_withdrawn", [f["type"] for f in about]
+    if about:
+        assert about[0]["conversation"]["offered_to"] == vol.me["id"]  # type: ignore[index]
+        assert about[-1]["reason"] == {"leave_queue": "youth_left", "taken": "taken"}[how]
+    assert cid not in router.offers
+    for con in (picker, vol):
+        await con.close()
+    await youth.close()
 
 
 def test_state_order_drops_older_frames_of_the_same_origin_only() -> None:
