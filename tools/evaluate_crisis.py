@@ -53,6 +53,14 @@ RECALL_TARGET = 0.99
 FALSE_ALARM_TARGET = 0.05
 
 
+TRUST_NOTE = (
+    "**How far to trust each set.** Every set was written blind: by someone who had not seen",
+    "the lexicon or the NLU data. A set stops being blind once anyone changes the detectors",
+    "after reading its misses; from then on it is a development set and its figures are",
+    "optimistic. `tests/crisis/README.md` records which set is in which state. Only the sets",
+    "marked *fresh* estimate how the detectors do on messages nobody has seen.",
+)
+
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 
 
@@ -256,6 +264,8 @@ def render(results: list[SetResult], note: str, heldout: Report | None = None) -
         "whether the young person is in danger now, gives 112 and the 24/7 line in the same",
         "message and offers an \"I'm in danger now\" button (an alarm); no volunteer is alerted.",
         "The last row counts both, so no flagged message is left without the numbers.",
+        "",
+        *TRUST_NOTE,
         "",
         "## Summary",
         "",
