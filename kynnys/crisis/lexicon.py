@@ -168,7 +168,9 @@ def _parse_context(
                 raise LexiconError(
                     f"context cue {cue.get('id')}: kind must be one of {', '.join(CUE_KINDS)}"
                 )
-            cue = {**{k: v for k, v in cue.items() if k != "kind"}, "category": kind}
+            # cues match words as written: no typo tolerance ("hukuttautuu" is not "houkuttaa")
+            cue = {**{k: v for k, v in cue.items() if k != "kind"}, "category": kind,
+                   "fuzzy": False}
         elif isinstance(cue, dict):
             raise LexiconError(f"context cue {cue.get('id')}: give its kind")
         entry = _parse_entry(

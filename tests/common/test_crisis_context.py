@@ -205,6 +205,15 @@ def test_a_cue_in_an_earlier_clause_does_not_apply_but_a_later_one_does() -> Non
     assert guard.matches("fi_cut", "kaveri viilteli. kaks vuotta sitten")  # next sentence
 
 
+def test_cues_have_no_typo_tolerance() -> None:
+    cues = [{"id": "cue_keep", "kind": "keep", "any": ["houkutt*"], "examples": ["houkuttaa"]},
+            {"id": "cue_ago", "kind": "over", "all": [["vuotta"], ["sitten"]],
+             "examples": ["vuotta sitten"]}]
+    guard = _guard(cues=cues)
+    assert guard.context_kinds("houkuttelee") == {"keep"}
+    assert guard.context_kinds("hukuttautuu") == frozenset()  # one letter from "houkutt"
+
+
 def test_self_test_reports_a_cue_that_misses_its_example() -> None:
     cues = [{"id": "cue_ago", "kind": "over", "any": ["sitten"], "examples": ["vuosi sitten"]},
             {"id": "cue_x", "kind": "over", "any": ["ennen"], "examples": ["kauan sitten"]}]
