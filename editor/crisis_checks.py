@@ -1,5 +1,6 @@
 """The crisis lexicon: it loads, and every entry matches its own examples and none of its
-not_examples (and nothing in the file's `not_crisis` list fires at all)."""
+not_examples (and nothing in the file's `not_crisis` list fires at all); the context cues
+pass their own examples too."""
 
 from __future__ import annotations
 
@@ -59,6 +60,12 @@ def check_lexicon(path: Path) -> list[Problem]:
                 name, not_crisis_lines.get(sentence, 1),
                 f"'{sentence}' is under not_crisis but entry '{hit.rule_id}' fires on it",
                 f"narrow entry '{hit.rule_id}' or remove the sentence from not_crisis",
+            ))
+    for problem in guard.self_test():
+        if problem.startswith("context "):  # entries and not_crisis are reported above, with lines
+            problems.append(Problem(
+                name, _line_of_entry_in_message(problem, text), f"crisis lexicon {problem}",
+                "fix the cue's word lists or its examples; see 'context:' at the top of the file",
             ))
     return problems
 

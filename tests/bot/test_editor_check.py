@@ -265,6 +265,35 @@ def test_crisis_entry_matching_a_not_example(tree: Path) -> None:
     assert "matches 'haluun kuolla nauruun', listed as not_examples" in problems[0].message
 
 
+CONTEXT = """\
+context:
+  others: [kaveri*]
+  victims: [kaveria]
+  victim_categories: [violence_now]
+  self: [mä, mun]
+  self_is: [oon]
+  clause_breaks: [ja, mut]
+  cues:
+    - id: cue_fi_years_ago
+      kind: over
+      all: [[vuotta, vuosia], [sitten]]
+      window: 2
+      examples: [vuosia sitten, viime kesänä]
+"""
+
+
+def test_context_cue_not_matching_its_example(tree: Path) -> None:
+    target = tree / "data" / "crisis" / "lexicon.yml"
+
+    def add_context() -> None:
+        replace(target, "not_crisis:\n", CONTEXT + "not_crisis:\n")
+
+    problems = new_problems(tree, "crisis", add_context)
+    assert len(problems) == 1
+    assert problems[0].message.startswith("crisis lexicon context")
+    assert "cue_fi_years_ago" in problems[0].message and "viime kesänä" in problems[0].message
+
+
 def test_crisis_lexicon_that_does_not_load(tree: Path) -> None:
     target = tree / "data" / "crisis" / "lexicon.yml"
 
