@@ -317,7 +317,7 @@ def test_someone_elses_crisis_that_is_over_is_off_but_a_current_one_stays_on(
     [
         ("luin artikkelin nuorten itsemurhista", "mietin itsemurhaa koko ajan"),
         ("the documentary was about self harm", "i self harm when im stressed"),
-        ("vi hade en lektion om självskada", "jag håller på med självskada"),
+        ("vi läste en artikel om självskada", "jag håller på med självskada"),
         ("talked about overdoses in class", "i think i took an overdose"),
     ],
 )
