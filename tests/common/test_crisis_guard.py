@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import statistics
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -182,19 +184,28 @@ def _long_message() -> str:
     return text[:2000]
 
 
+def _median_seconds(action: Callable[[], object], runs: int = 21) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
 def test_check_is_fast_on_a_2000_character_message() -> None:
-    guard = CrisisGuard.from_file()  # fresh: nothing cached
+    """Against a baseline measured in the same run (tokenising the same text), so a loaded
+    machine does not fail it: typical ratios are ~17x cold and ~8x warm (docs/crisis-guard.md).
+    The bounds catch pathological slow-downs, not small regressions (bench/ is for figures)."""
     text = _long_message()
+    baseline = _median_seconds(lambda: tokenize(text))
+    guard = CrisisGuard.from_file()  # fresh: nothing cached
     start = time.perf_counter()
     guard.check(text)
     first = time.perf_counter() - start
-    start = time.perf_counter()
-    for _ in range(20):
-        guard.check(text)
-    repeated = (time.perf_counter() - start) / 20
-    # Generous bounds so a loaded CI machine passes; typical figures are in docs/crisis-guard.md.
-    assert first < 0.05, first
-    assert repeated < 0.01, repeated
+    warm = _median_seconds(lambda: guard.check(text))
+    assert first < 250 * baseline, (first, baseline)
+    assert warm < 60 * baseline, (warm, baseline)
 
 
 def test_many_matching_words_do_not_explode() -> None:
