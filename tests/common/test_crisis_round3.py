@@ -1,0 +1,58 @@
+"""The crisis guard on round-3 families (found with the development set
+tests/crisis/eval_fresh.yml), written in our own words, never copied from tests/crisis/:
+look-alikes of crisis words stay quiet, and the same words said about a crisis now still fire."""
+
+from __future__ import annotations
+
+import pytest
+
+from kynnys.crisis import get_guard
+
+GUARD = get_guard()
+
+# Look-alikes: waiting and school hyperbole, someone else's crisis that is long over (years,
+# childhood, "all is well now", happy now), school-age bullying that has ended, news and
+# statistics, an event report, a classic tragedy, a recipe, "my post last week".
+NOT_CRISIS = [
+    "tää ruuhka tappaa mut kohta",
+    "opettaja tappo meidät biologian kokeella",
+    "mun täti teki itsemurhan viime kesänä ja mä ikävöin sitä",
+    "ala-asteella mua potkittiin pihalla mut nyt on ihan ok",
+    "i got two likes on my post last week",
+    "mun veli oli itsetuhoinen nuorena mut nyt se on onnellinen",
+    "yks tyttö meidän koulusta viilteli yläasteella, nyt se on ihan kunnossa",
+    "mun serkkua ahdisteltiin kolme vuotta sitten ja asia on hoidettu",
+    "kaveri sano joskus et se haluu kuolla mut siitä on jo kauan",
+    "se viilteli lapsena, nyt se on 30 ja kaikki on hyvin",
+    "lehdessä oli et yliannostuskuolemat on vähentyny",
+    "read that overdose deaths fell last year",
+    "kuulin et keskustassa oli puukotus viime yönä",
+    "näytelmässä molemmat tappaa ittensä lopussa",
+    "viilsin pullataikinaan kuvion",
+]
+
+# The same words, a crisis now: these must still fire.
+CRISIS = [
+    "tää elämä tappaa mut, en jaksa enää elää",
+    "mun täti teki itsemurhan ja nyt mäkin haluun kuolla",
+    "mua lyötiin just koulun pihalla ja vuotaa verta",
+    "this is my last post, goodbye",
+    "mun veli on itsetuhoinen nyt ja mä pelkään",
+    "kaveri haluu kuolla, se sano sen tänään",
+    "otin överit äsken",
+    "i think i overdosed",
+    "mua puukotettiin äsken",
+    "se uhkas et puukottaa mut",
+    "viilsin ranteeseen",
+    "yritin viime vuonna ja nyt ne ajatukset on tullu takas",
+]
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_look_alike_stays_quiet(text: str) -> None:
+    assert GUARD.check(text) is None, GUARD.check_all(text)
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_crisis_still_fires(text: str) -> None:
+    assert GUARD.check(text) is not None
