@@ -1,8 +1,8 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-Three sets (tests/crisis/README.md): `eval_fresh.yml`, written blind and never tuned on (the
-final figures), and `eval_dev2.yml` and `eval_set.yml`, written blind too but since tuned
-against (development sets). For each set, four detectors:
+The sets (tests/crisis/README.md): `eval_fresh2.yml`, written blind and never tuned on (the
+final figures), and `eval_fresh.yml`, `eval_dev2.yml` and `eval_set.yml`, written blind too
+but since tuned against (development sets). For each set, four detectors:
 
 - guard alone: the lexicon (kynnys.crisis);
 - NLU alone: the model's top intent is `crisis`, with the CrisisOverride switched off through
@@ -47,7 +47,8 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 )
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
-EVAL_FRESH = ROOT / "tests" / "crisis" / "eval_fresh.yml"
+EVAL_FINAL = ROOT / "tests" / "crisis" / "eval_fresh2.yml"
+EVAL_DEV3 = ROOT / "tests" / "crisis" / "eval_fresh.yml"
 EVAL_DEV2 = ROOT / "tests" / "crisis" / "eval_dev2.yml"
 OUTPUT = ROOT / "docs" / "crisis-evaluation.md"
 RECALL_TARGET = 0.99
@@ -58,8 +59,8 @@ TRUST_NOTE = (
     "**How far to trust each set.** Every set was written blind: by someone who had not seen",
     "the lexicon or the NLU data. A set stops being blind once anyone changes the detectors",
     "after reading its misses; from then on it is a development set and its figures are",
-    "optimistic. `tests/crisis/README.md` records which set is in which state. Only the sets",
-    "marked *fresh* estimate how the detectors do on messages nobody has seen.",
+    "optimistic. `tests/crisis/README.md` records which set is in which state. Only the set",
+    "marked *final (blind)* estimates how the detectors do on messages nobody has seen.",
 )
 
 THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
@@ -334,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.eval_set:
         sets = [(path.stem, path) for path in args.eval_set]
     else:
-        sets = [("fresh (final test)", EVAL_FRESH), ("development 2", EVAL_DEV2),
-                ("development 1", EVAL_SET)]
+        sets = [("final (blind)", EVAL_FINAL), ("development 3", EVAL_DEV3),
+                ("development 2", EVAL_DEV2), ("development 1", EVAL_SET)]
         sets = [(title, path) for title, path in sets if path.exists()]
     results: list[SetResult] = []
     note = "Guard alone (run with `--guard-only`); the NLU model was not evaluated."
