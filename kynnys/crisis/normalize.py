@@ -53,6 +53,9 @@ def strip_accents(text: str) -> str:
 
 
 _LAUGHTER = ("😂", "🤣", "😆", "😹")  # become the word "lol", so hyperbole exclusions see them
+# A headstone or a coffin becomes the word "emojihauta" (the lexicon pairs it with "soon",
+# "today"...); not 💀, which is mostly laughter.
+_GRAVE = ("🪦", "⚰")
 
 
 def _prepare(text: str) -> str:
@@ -67,6 +70,9 @@ def _prepare(text: str) -> str:
     for emoji in _LAUGHTER:
         if emoji in text:
             text = text.replace(emoji, " lol ")
+    for emoji in _GRAVE:
+        if emoji in text:
+            text = text.replace(emoji, " emojihauta ")
     return text
 
 

@@ -47,6 +47,71 @@ CRISIS = [
     "yritin viime vuonna ja nyt ne ajatukset on tullu takas",
 ]
 
+# Round-3 recall families, our own sentences (fi/sv/en): plans and means, being gone,
+# wishes, self-harm signs, overdose signs, violence now, sexual violence, friends.
+FAMILIES = [
+    "oon miettiny miten sen tekisin niin ettei kukaan huomaa ajoissa",
+    "jag undrar hur man gör det smärtfritt",
+    "how many sleeping pills would it take",
+    "luin paljonko unilääkettä pitää ottaa et ei enää heräis",
+    "haluisin vaan häipyä täältä pysyvästi",
+    "onks tää parveke tarpeeks korkee",
+    "ei kukaan tuu kaipaamaan mua sitten ku oon kuollu",
+    "hon kommer inte finnas kvar efter ikväll",
+    "oon päättäny, teen sen tänä iltana",
+    "hyvästi kaikki",
+    "mä teen kohta jotain peruuttamatonta",
+    "ois niin helpompaa vaan kuolla",
+    "toivon et lakkaisin hengittämästä unissa",
+    "ois parempi jos mulle vaan sattuis jotain",
+    "miks edes jatkaa",
+    "mulla on isän pistooli kädessä",
+    "vedin rakoterällä ranteeseen",
+    "jag rispade mig med rakbladet igår",
+    "relapsed on cutting yesterday",
+    "otin liikaa lääkkeitä enkä tunne mun sormia",
+    "otin kaik pillerit mitä löysin",
+    "took all the pills in the bottle",
+    "isäpuoli hakkaa äitiä taas",
+    "se makaa lattialla eikä hengitä",
+    "de säger att de ska misshandla mig efter skolan",
+    "valmentaja kouraisi mua pyllystä",
+    "pelkään et mun sisko tekee itselleen jotain",
+    "mun ystävä on antanu kaikki kamansa pois",
+    "🪦 tänään",
+    "oon kohta ⚰️",
+]
+
+# Look-alikes of the round-3 families.
+FAMILY_LOOK_ALIKES = [
+    "kuinka sen kakun tekis ettei se valu",
+    "haluun muuttaa pois täältä kaupungista pysyvästi",
+    "ikävöin kuollutta mummoa",
+    "kukaan ei kaipaa mua ku oon poissa leirillä",
+    "mamma kommer döda mig om jag kommer sent",
+    "kello lyö taas",
+    "kaveri antaa vanhoja vaatteitaan pois kirppikselle",
+    "oli niin kylmä etten tunne mun varpaita",
+    "koe huomenna, oon kohta 🪦 lol",
+    "mummon 🪦 on kaunis",
+    "uniapneassa ihminen voi lakata hengittämästä",
+]
+
+
+@pytest.mark.parametrize("text", FAMILIES)
+def test_round3_family_fires(text: str) -> None:
+    assert GUARD.check(text) is not None
+
+
+@pytest.mark.parametrize("text", FAMILY_LOOK_ALIKES)
+def test_round3_family_look_alike_stays_quiet(text: str) -> None:
+    assert GUARD.check(text) is None, GUARD.check_all(text)
+
+
+def test_grave_emoji_is_a_word_and_skull_is_not() -> None:
+    assert GUARD.check("🪦🪦 tänään") is not None
+    assert GUARD.check("💀 tänään") is None
+
 
 @pytest.mark.parametrize("text", NOT_CRISIS)
 def test_look_alike_stays_quiet(text: str) -> None:
