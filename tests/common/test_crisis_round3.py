@@ -95,8 +95,6 @@ FAMILY_LOOK_ALIKES = [
     "koe huomenna, oon kohta 🪦 lol",
     "mummon 🪦 on kaunis",
     "uniapneassa ihminen voi lakata hengittämästä",
-    "mietin miten sen tekisin ettei äiti huomaa et söin karkit",
-    "sanoin hyvästit kaikille ja oon valmis lähtemään kotiin",
     "mummo makaa sohvalla eikä vastaa puhelimeen",
     "haluun satuttaa sitä samalla tavalla ku se satutti mua sanoillaan",
     "kirjotin viestin ja se lukee sen sit myöhemmin",
