@@ -100,6 +100,18 @@ FAMILY_LOOK_ALIKES = [
     "kirjotin viestin ja se lukee sen sit myöhemmin",
     "ostin narua eikä se ollu kallista",
     "vasta ku nään verta mä rauhotun, tykkään splatter leffoista",
+    "miten sen tekis ettei se satu, siis korvakorun",
+    "how many tablets of ibuprofen does it take to work",
+    "riittääkö tää silta tarpeeks vahva",
+    "jag kommer inte finnas där imorgon",
+    "teen lopullisen valinnan huomenna",
+    "ois kiva kuolla vaikka 90-vuotiaana",
+    "istun ikkunalla ja katon lunta",
+    "se makaa sängyssä eikä liiku koko päivänä, tosi laiska",
+    "haluisin lyödä sitä pallolla",
+    "tein ne itse, haavat näyttää aidoilta",
+    "otin liikaa karkkia en tunne mun kieltä",
+    "tein itelleni jotain hyvää",
 ]
 
 
