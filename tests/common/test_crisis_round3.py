@@ -77,6 +77,7 @@ FAMILIES = [
     "de säger att de ska misshandla mig efter skolan",
     "valmentaja kouraisi mua pyllystä",
     "pelkään et mun sisko tekee itselleen jotain",
+    "pelkään et se tekee itelleen jotain tänään",
     "mun ystävä on antanu kaikki kamansa pois",
     "🪦 tänään",
     "oon kohta ⚰️",
@@ -112,6 +113,10 @@ FAMILY_LOOK_ALIKES = [
     "tein ne itse, haavat näyttää aidoilta",
     "otin liikaa karkkia en tunne mun kieltä",
     "tein itelleni jotain hyvää",
+    "the bridge is high enough for boats",
+    "otin liikaa stressiä enkä tunne mitään",
+    "ostin narua mut ei kiinnosta askarrella",
+    "se makaa maassa eikä liiku, pelissä bugi",
 ]
 
 
