@@ -89,12 +89,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "There is no one on duty right now. The numbers above answer at any time. Please call them now if you can.",
     },
     "crisis_fallback": {
-        "fi": "Kiitos, että kerroit. Jos olet vaarassa juuri nyt, soita hätänumeroon 112. Voit soittaa myös {crisis_line}, joka vastaa joka päivä ympäri vuorokauden.",
+        "fi": "Kiitos, että kerroit. Jos olet vaarassa juuri nyt, soita hätänumeroon 112. Myös {crisis_line} vastaa joka päivä ympäri vuorokauden.",
         "sv": "Tack för att du berättade. Om du är i fara just nu, ring nödnumret 112. Du kan också ringa {crisis_line}, som svarar dygnet runt varje dag.",
         "en": "Thank you for telling me. If you are in danger right now, call the emergency number 112. You can also call {crisis_line}, which answers 24 hours a day, every day.",
     },
     "crisis_check": {
-        "fi": "Haluan varmistaa, että olet turvassa. Oletko vaarassa juuri nyt? Jos olet, soita 112. Voit soittaa myös {crisis_line}. Se vastaa joka päivä ympäri vuorokauden.",
+        "fi": "Haluan varmistaa, että olet turvassa. Oletko vaarassa juuri nyt? Jos olet, soita 112. Myös {crisis_line} vastaa joka päivä ympäri vuorokauden.",
         "sv": "Jag vill försäkra mig om att du är trygg. Är du i fara just nu? Om du är det, ring 112. Du kan också ringa {crisis_line}. Den svarar dygnet runt varje dag.",
         "en": "I want to make sure you're safe. Are you in danger right now? If you are, call 112. You can also call {crisis_line}. It answers 24 hours a day, every day.",
     },
