@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,30 +50,25 @@ def make_engine(url: str) -> AsyncEngine:
 _write_locks: dict[int, asyncio.Lock] = {}
 
 
+def _writer_lock(bind: Any) -> AbstractAsyncContextManager[Any]:
+    """SQLite allows one writer at a time and makes waiting writers sleep in growing steps;
+    queueing them on an asyncio lock per engine keeps latency flat. Other databases: no lock."""
+    if bind is None or bind.dialect.name != "sqlite":
+        return nullcontext()
+    return _write_locks.setdefault(id(bind), asyncio.Lock())
+
+
 @asynccontextmanager
 async def write_session(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """A session in a transaction that writes. SQLite allows one writer at a time and makes waiting
-    writers sleep in growing steps; queueing them here on an asyncio lock keeps latency flat."""
-    bind = sessions.kw.get("bind")
-    is_sqlite = bind is not None and bind.dialect.name == "sqlite"
-    if not is_sqlite:
-        async with sessions() as s, s.begin():
-            yield s
-        return
-    lock = _write_locks.setdefault(id(bind), asyncio.Lock())
-    async with lock, sessions() as s, s.begin():
+    """A session in a transaction that writes (one writer at a time on SQLite)."""
+    async with _writer_lock(sessions.kw.get("bind")), sessions() as s, s.begin():
         yield s
 
 
 @asynccontextmanager
 async def write_connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """A Core connection in a writing transaction (cheaper than the ORM on the hot path)."""
-    if engine.dialect.name != "sqlite":
-        async with engine.begin() as conn:
-            yield conn
-        return
-    lock = _write_locks.setdefault(id(engine), asyncio.Lock())
-    async with lock, engine.begin() as conn:
+    async with _writer_lock(engine), engine.begin() as conn:
         yield conn
 
 
