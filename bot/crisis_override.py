@@ -63,16 +63,23 @@ def override_enabled() -> bool:
     return os.environ.get(SWITCH_ENV, "on").strip().lower() not in {"off", "0", "false", "no"}
 
 
-def apply_crisis_hit(message: Message, hit: CrisisHit) -> None:
-    """Make `crisis` the message's intent and record the guard's hit."""
-    crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+def make_crisis_the_intent(
+    message: Message, confidence: float, drop: tuple[str, ...] = (CRISIS_INTENT,)
+) -> None:
+    """`crisis` becomes the intent and heads the ranking; the intents in `drop` leave it."""
+    crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
     ranking = [
         dict(entry)
         for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) != CRISIS_INTENT
+        if entry.get(INTENT_NAME_KEY) not in drop
     ]
     message.set(INTENT, crisis, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [dict(crisis), *ranking], add_to_output=True)
+
+
+def apply_crisis_hit(message: Message, hit: CrisisHit) -> None:
+    """Make `crisis` the message's intent and record the guard's hit."""
+    make_crisis_the_intent(message, 1.0)
     message.set(
         OUTPUT_KEY,
         {"fired": True, "category": hit.category, "rule_id": hit.rule_id, "term": hit.term},
@@ -107,14 +114,7 @@ def apply_model_level(message: Message, confidence: float, alarm_threshold: floa
         level = CHECK
         intent = message.get(INTENT) or {}
         if intent.get(INTENT_NAME_KEY) != CRISIS_INTENT:  # nlu_fallback over a crisis guess
-            crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: confidence}
-            ranking = [
-                dict(entry)
-                for entry in message.get(INTENT_RANKING_KEY) or []
-                if entry.get(INTENT_NAME_KEY) not in (CRISIS_INTENT, FALLBACK_INTENT)
-            ]
-            message.set(INTENT, crisis, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [dict(crisis), *ranking], add_to_output=True)
+            make_crisis_the_intent(message, confidence, drop=(CRISIS_INTENT, FALLBACK_INTENT))
     message.set(LEVEL_KEY, level, add_to_output=True)
 
 
