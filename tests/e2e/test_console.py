@@ -227,6 +227,18 @@ def chat_panel(page: Page, conversation_id: str) -> Any:
     return page.locator(f'#chat-grid .chat[data-conversation="{conversation_id}"]')
 
 
+def take_new_chat(page: Page, youth: YouthClient, opener: str, marker: str) -> tuple[str, Any]:
+    """The young person asks for a human with `opener`; the volunteer takes that chat from the
+    queue. Returns its id and its (visible) chat panel."""
+    before = queued_ids(page)
+    youth.request_human(opener)
+    conversation_id = wait_new_queue_entry(page, before, marker)
+    page.locator(f'#queue-list > li[data-conversation="{conversation_id}"] .take-button').click()
+    panel = chat_panel(page, conversation_id)
+    expect(panel).to_be_visible()
+    return conversation_id, panel
+
+
 def end_with_wrapup(page: Page, conversation_id: str, topic: str = "feeling_bad") -> None:
     chat_panel(page, conversation_id).locator(".end-button").click()
     dialog = page.locator("#wrapup-dialog")
@@ -600,13 +612,9 @@ def test_axe_has_no_serious_violations(browser: Browser, console_env: Any, accou
 
     login(page, console_env.url, supervisor, password)
     start_shift(page, "Sanna")
-    before = queued_ids(page)
     youth = YouthClient(console_env.url)
     try:
-        youth.request_human("mulla on paha olo enkä saa nukuttua")
-        conversation_id = wait_new_queue_entry(page, before, "nukuttua")
-        page.locator(f'#queue-list > li[data-conversation="{conversation_id}"] .take-button').click()
-        expect(chat_panel(page, conversation_id)).to_be_visible()
+        conversation_id, _ = take_new_chat(page, youth, "mulla on paha olo enkä saa nukuttua", "nukuttua")
         youth.say("en tiiä mitä tehdä")
         expect(chat_panel(page, conversation_id).locator(".msg-youth").last).to_contain_text("en tiiä")
         assert axe_violations(page) == [], "work view"
@@ -651,14 +659,10 @@ def test_layout_desktop_side_by_side_and_phone_stacked(browser: Browser, console
             ("mulla on ollu tosi paha olo koko viikon", "Hei, olen Aino. Kiva, että kirjoitit. Kerro lisää, jos haluat."),
             ("poikaystävä jätti mut eilen", "Hei, olen Aino. Ikävä kuulla. Miltä nyt tuntuu?"),
         ]:
-            before = queued_ids(page)
             youth = YouthClient(console_env.url)
             youths.append(youth)
-            youth.request_human(opener)
-            conversation_id = wait_new_queue_entry(page, before, opener)
+            conversation_id, panel = take_new_chat(page, youth, opener, opener)
             ids.append(conversation_id)
-            page.locator(f'#queue-list > li[data-conversation="{conversation_id}"] .take-button').click()
-            panel = chat_panel(page, conversation_id)
             panel.locator(".compose-text").fill(reply)
             panel.locator(".send-button").click()
             youth.wait_for(lambda f: f["type"] == "message" and f["from"] == "volunteer")
@@ -711,14 +715,10 @@ def test_transfer_to_another_volunteer(browser: Browser, console_env: Any, accou
     page_b = new_page(browser)
     login(page_b, console_env.url, second, second_password)
     start_shift(page_b, "Ville")
-    before = queued_ids(page_a)
     youth = YouthClient(console_env.url)
     try:
-        youth.request_human("mun vanhemmat riitelee koko ajan")
-        conversation_id = wait_new_queue_entry(page_a, before, "vanhemmat riitelee")
-        page_a.locator(f'#queue-list > li[data-conversation="{conversation_id}"] .take-button').click()
-        panel_a = chat_panel(page_a, conversation_id)
-        expect(panel_a).to_be_visible()
+        conversation_id, panel_a = take_new_chat(page_a, youth, "mun vanhemmat riitelee koko ajan",
+                                                 "vanhemmat riitelee")
         youth.wait_for(lambda f: f["type"] == "state" and f["state"] == "volunteer" and f.get("volunteer_alias") == "Aino")
 
         panel_a.locator(".transfer-button").click()
@@ -753,14 +753,10 @@ def test_resend_after_a_lost_answer_is_not_stored_twice(
     page = new_page(browser)
     login(page, console_env.url, volunteer, password)
     start_shift(page, "Aino")
-    before = queued_ids(page)
     youth = YouthClient(console_env.url)
     try:
-        youth.request_human("en saa unta ja jännittää huomista")
-        conversation_id = wait_new_queue_entry(page, before, "jännittää huomista")
-        page.locator(f'#queue-list > li[data-conversation="{conversation_id}"] .take-button').click()
-        panel = chat_panel(page, conversation_id)
-        expect(panel).to_be_visible()
+        conversation_id, panel = take_new_chat(page, youth, "en saa unta ja jännittää huomista",
+                                               "jännittää huomista")
 
         # The first send reaches the gateway, but its answer is lost on the way back.
         lost: list[str] = []
