@@ -132,7 +132,8 @@ class ContextRules:
         )
         last_subject: str | None = None
         last_self_is = -_SELF_IS_REACH - 1
-        for position in range(self._clause_start(span[0], tokens), span[-1] + 1):
+        clause_start = self._clause_start(span[0], tokens)
+        for position in range(clause_start, span[-1] + 1):
             forms = tokens.forms[position]
             if self._self_is.contains(forms):
                 last_self_is = position
@@ -141,7 +142,38 @@ class ContextRules:
                 last_subject = "self"
             elif others.contains(forms) and position - last_self_is > _SELF_IS_REACH:
                 last_subject = "other"
+        if last_subject is None:
+            last_subject = self._person_nearby(others, span, clause_start, tokens)
         return last_subject
+
+    def _person_nearby(
+        self, others: WordSet, span: list[int], clause_start: int, tokens: Tokens
+    ) -> str | None:
+        """No person in the hit's clause ("ku otti liikaa lääkkeitä"): the person named
+        nearest before it in the same sentence, else the first one after it in its clause
+        ("soitin ambulanssin kaverille"). The writer wins a tie: "self" is checked first."""
+        for position in range(clause_start - 1, -1, -1):
+            if any(mark in tokens.gap_before(position + 1) for mark in _SENTENCE_BREAKS):
+                break
+            found = self._person_of(others, tokens.forms[position])
+            if found is not None:
+                return found
+        for position in range(span[-1] + 1, len(tokens)):
+            if any(mark in tokens.gap_before(position) for mark in _PUNCTUATION_BREAKS):
+                break
+            if self._breaks.contains(tokens.forms[position]):
+                break
+            found = self._person_of(others, tokens.forms[position])
+            if found is not None:
+                return found
+        return None
+
+    def _person_of(self, others: WordSet, forms: tuple[str, ...]) -> str | None:
+        if self._self.contains(forms) or self._self_is.contains(forms):
+            return "self"
+        if others.contains(forms):
+            return "other"
+        return None
 
     def _clause_start(self, position: int, tokens: Tokens) -> int:
         """The first token of the clause holding `position` (after punctuation or a
