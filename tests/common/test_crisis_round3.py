@@ -1,5 +1,6 @@
-"""The crisis guard on round-3 families (found with the development set
-tests/crisis/eval_fresh.yml), written in our own words, never copied from tests/crisis/:
+"""The crisis guard on round-3 and round-4 families (found with the development sets
+tests/crisis/eval_fresh.yml and eval_fresh2.yml), written in our own words, never copied
+from tests/crisis/:
 look-alikes of crisis words stay quiet, and the same words said about a crisis now still fire."""
 
 from __future__ import annotations
@@ -142,4 +143,166 @@ def test_look_alike_stays_quiet(text: str) -> None:
 
 @pytest.mark.parametrize("text", CRISIS)
 def test_crisis_still_fires(text: str) -> None:
+    assert GUARD.check(text) is not None
+
+
+# Round-4 recall families, our own sentences: rather dead, not supposed to be alive, "if I'm
+# gone tomorrow", goodbyes for good, who gets my things, notes and letters, a plan with a
+# time, no strength for life, disappearing for good, the place checked in advance, pills
+# saved or lined up, water/ice/jumping, self-harm slang (sh), new marks, heated objects,
+# hidden wounds, relapse, raging with a knife, screams for help, being followed, threats
+# now, spiked drinks, a pet or accounts given away, one-word messages, typos.
+ROUND4_FAMILIES = [
+    "oisin mieluummin kuollu ku menny sinne takas",
+    "ois ollu parempi jos oisin kuollut synnytyksessä",
+    "ei mun kuuluis olla täällä elossa",
+    "mä en ansaitse elää enää",
+    "kai mun pitäis vaan kuolla pois",
+    "kaikille ois helpompaa et mua ei ois",
+    "jos mä oon huomenna poissa ni älkää ihmetelkö",
+    "heippa kaikki lopullisesti",
+    "kiitti kaikesta, moi ikuisesti",
+    "this is my last goodbye to all of you",
+    "en tuu kirjottaa tänne enää kenellekään",
+    "tein listan kuka saa mun tavarat",
+    "mietin kenelle mun pelikoneet ja kamat menee",
+    "who gets my stuff when im gone",
+    "wrote my goodbye note",
+    "jag har skrivit ett brev ifall något händer mig",
+    "jag har en plan och vet hur",
+    "i have a plan and know when",
+    "jag orkar inte med livet längre",
+    "vill inte vakna mer",
+    "alla skulle ha det bättre utan mig",
+    "jag borde bara dö",
+    "haluun pois kaikesta",
+    "haluun vaan kadota pysyvästi",
+    "i wanna disappear forever",
+    "oon valmis kuolemaan",
+    "ajatus kuolemasta helpottaa",
+    "mun elämä on turhaa",
+    "en jaksa, tää oli tässä",
+    "oon niin lähellä tehdä sitä",
+    "mietin et uisin kauas enkä tulis takas",
+    "kävin katsomassa sillan korkeuden etukäteen",
+    "mulla on pillerit valmiina edessä",
+    "oon säästäny lääkkeitä",
+    "kai mä hyppään jostain alas",
+    "mietin et ajanko auton jokeen",
+    "löin nyrkillä seinään ja käsi vuotaa",
+    "mun ranne vuotaa verta mut ihan sama",
+    "käytän pitkähihasia ettei kukaan nää mun arpia",
+    "raavin ihon verille",
+    "otin taas partakoneen terän esiin",
+    "jag gömmer såren",
+    "jag skar mig igen",
+    "i sh again",
+    "i relapsed on sh",
+    "cuts getting deeper",
+    "uusia jälkiä käsivarressa",
+    "kuumensin avaimen ja painoin sen ihoon",
+    "tein sen taas terällä",
+    "jag har överdoserat",
+    "isäpuoli on raivona ja sillä on veitsi",
+    "äiti huutaa apua keittiössä",
+    "någon följer efter mig",
+    "someone is following me home",
+    "kaveri ei pysty hengittää",
+    "mua uhkaillaan nyt",
+    "someone put something in my drink",
+    "my drink was spiked last night",
+    "gave my dog away to my aunt",
+    "poistin kaikki mun somet",
+    "kuolla",
+    "vilttelin taas",
+    "otin monta burania",
+    "isä kurist mua",
+]
+
+# Round-4 look-alikes: idioms, absence from school, goodbyes until tomorrow, a flea market,
+# school notes, early alarms, a cottage weekend, essays, swimming back to shore, a pill
+# organiser, a jetty, thin ice warnings, nail biting, razors, bread, shell scripts, paper
+# cuts, a cat's scratches, an oven burn, beaten in a game, ice in a drink, a dog sitter, a
+# social-media break, things and coaches that "kill", game skins and chef's knives, a
+# slipped knife and a plaster, news, health class and warning-sign videos, a friend's or
+# cousin's crisis that is over, a job left behind.
+ROUND4_LOOK_ALIKES = [
+    "kuolisin mieluummin nauruun ku menisin sinne",
+    "tää kukka pitäis kuolla jo",
+    "kuollakseni nälkänen",
+    "jos mä oon huomenna poissa koulusta nii kerro",
+    "moikka kaikki, nähään huomenna",
+    "this is a goodbye card for our teacher",
+    "en tuu enää bileisiin kenenkään kaa",
+    "kuka saa mun vanhat vaatteet kirpparilta",
+    "wrote a note for my teacher",
+    "jag har en plan för helgen",
+    "jag vill inte vakna tidigt imorgon",
+    "haluun pois täältä bileistä",
+    "haluun kadota mökille viikonlopuks",
+    "oon valmis kokeeseen",
+    "mun essee on turhaa",
+    "oon lähellä tehdä sen esseen valmiiks",
+    "uin kauas ja takaisin rantaan",
+    "kävin katsomassa uutta siltaa",
+    "mulla on lääkkeet dosetissa valmiina aamupalalla",
+    "hyppään laiturilta veteen",
+    "ajan mökille huomenna",
+    "älkää menkö jäälle, se on ohutta",
+    "puren kynsiä verille",
+    "vaihdoin terän höylään",
+    "jag skar brödet igen",
+    "the sh script failed",
+    "paper cut deep",
+    "kissa teki uusia naarmuja mun käsivarteen",
+    "poltin vahingossa käteen uunissa",
+    "isoveli lyö mua taas pelissä",
+    "pikkusisko lyö mua aina korttipelissä",
+    "i put ice in my drink",
+    "gave my dog to my mom for the weekend",
+    "poistin kaikki somet detoxin ajaks",
+    "valmentaja tappo meidät tänään",
+    "tää helle tappaa meidät",
+    "got a new knife skin",
+    "got a new chef knife",
+    "veitsi lipsahti ja laastari riitti",
+    "skar mig på papperet",
+    "this deadline is killing me",
+    "luin jutun puukotuksesta",
+    "terveystiedossa opittiin mitä tehdä jos kaveri ottaa liikaa lääkkeitä",
+    "saw a video about warning signs of suicide",
+    "mun kaveri viilteli lukiossa mut nyt se opiskelee",
+    "serkku joi liikaa viime vuonna mut ei juo enää",
+    "hon tog en överdos för länge sen men är frisk nu",
+    "jag kommer inte finnas kvar på jobbet efter sommaren",
+    # the person is named outside the hit's clause; "ittee" said of someone else
+    "serkku joutui sairaalaan viime talvena ku nieli liikaa pillereitä, nyt se voi hyvin",
+    "soitin kaverille ambulanssin viime kesänä, nyt sillä menee hyvin",
+    "siskoni satutti ittee vuosia sitten mut se on ohi jo kauan",
+]
+
+
+@pytest.mark.parametrize("text", ROUND4_FAMILIES)
+def test_round4_family_fires(text: str) -> None:
+    assert GUARD.check(text) is not None
+
+
+@pytest.mark.parametrize("text", ROUND4_LOOK_ALIKES)
+def test_round4_look_alike_stays_quiet(text: str) -> None:
+    assert GUARD.check(text) is None, GUARD.check_all(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a hit that names the writer now is never turned off by an over/news cue
+        "mä haluun kuolla, kaveri viilteli lukiossa mut nyt se opiskelee",
+        "luin artikkelin miten auttaa kaveria ja mä haluun kuolla itse",
+        # "ittee" can be the writer too: only someone else's over story is quiet
+        "satutin ittee eilen",
+        # a friend in a subordinate clause, still happening
+        "kaveri on sairaalassa ku otti liikaa lääkkeitä äsken",
+    ],
+)
+def test_round4_writer_or_present_still_fires(text: str) -> None:
     assert GUARD.check(text) is not None
