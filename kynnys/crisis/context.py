@@ -11,7 +11,10 @@ someone else, or a kitchen accident (the lexicon's `context:` section holds the 
   - About someone else: `person: other` and friend_in_danger entries, unless the hit's own
     words name the writer; `person: auto` when the last person named in the hit's clause is in
     `others` (in `victim_categories`: in `victims`, since "se"/"kaveri" may be the attacker);
-    never `person: self`.
+    never `person: self`. When the hit's clause names no one ("...ku otti liikaa lääkkeitä"),
+    the person named nearest before it in the same sentence counts; for `victim_categories`
+    also the one harmed named after it in its clause ("soitin ambulanssin kaverille").
+    First-person verbs in `self` ("otin", "yritin") name the writer.
 """
 
 from __future__ import annotations
@@ -143,21 +146,30 @@ class ContextRules:
             elif others.contains(forms) and position - last_self_is > _SELF_IS_REACH:
                 last_subject = "other"
         if last_subject is None:
-            last_subject = self._person_nearby(others, span, clause_start, tokens)
+            victim_entry = entry.category in self.context.victim_categories
+            last_subject = self._person_nearby(others, span, clause_start, tokens, victim_entry)
         return last_subject
 
     def _person_nearby(
-        self, others: WordSet, span: list[int], clause_start: int, tokens: Tokens
+        self,
+        others: WordSet,
+        span: list[int],
+        clause_start: int,
+        tokens: Tokens,
+        look_after: bool,
     ) -> str | None:
         """No person in the hit's clause ("ku otti liikaa lääkkeitä"): the person named
-        nearest before it in the same sentence, else the first one after it in its clause
-        ("soitin ambulanssin kaverille"). The writer wins a tie: "self" is checked first."""
+        nearest before it in the same sentence; for violence entries also the one harmed
+        named after it in its clause ("soitin ambulanssin kaverille"). A word naming the
+        writer wins: it is checked first."""
         for position in range(clause_start - 1, -1, -1):
             if any(mark in tokens.gap_before(position + 1) for mark in _SENTENCE_BREAKS):
                 break
             found = self._person_of(others, tokens.forms[position])
             if found is not None:
                 return found
+        if not look_after:
+            return None
         for position in range(span[-1] + 1, len(tokens)):
             if any(mark in tokens.gap_before(position) for mark in _PUNCTUATION_BREAKS):
                 break

@@ -188,6 +188,17 @@ def test_a_person_word_just_after_self_is_describes_the_writer() -> None:
     )
 
 
+def test_a_clause_naming_no_one_takes_the_person_named_before_it_in_the_sentence() -> None:
+    guard = _guard()
+    assert not guard.matches("fi_cut", "kaveri on kunnossa mut viilteli kaks vuotta sitten")
+    assert guard.matches("fi_cut", "mä oon kunnossa mut viilteli kaks vuotta sitten")
+    # only within the sentence: a person in an earlier sentence does not count
+    assert guard.matches("fi_cut", "kaveri on kunnossa. mut viilteli kaks vuotta sitten")
+    # a word after the hit names the harmed one only in violence entries
+    assert guard.matches("fi_cut", "viilteli kaks vuotta sitten kaverin kanssa")
+    assert not guard.matches("fi_hit", "hakkas sitä kaks vuotta sitten")
+
+
 def test_person_self_is_never_turned_off() -> None:
     assert _guard().matches("fi_cut_self", "kaveri viilteli kaks vuotta sitten")
 
