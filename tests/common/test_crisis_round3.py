@@ -523,6 +523,10 @@ def test_round4_look_alike_stays_quiet(text: str) -> None:
         "luin artikkelin miten auttaa kaveria ja mä haluun kuolla itse",
         # "ittee" can be the writer too: only someone else's over story is quiet
         "satutin ittee eilen",
+        # "joskus", therapy or stopped medicine do not make a friend's crisis over
+        "kaveri vetää joskus överit",
+        "nyt se on terapiassa koska yritti itsemurhaa eilen",
+        "kaveri ei ota enää lääkkeitään ja sanoo et haluu kuolla",
         # a friend in a subordinate clause, still happening
         "kaveri on sairaalassa ku otti liikaa lääkkeitä äsken",
     ],
