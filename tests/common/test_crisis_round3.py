@@ -523,6 +523,9 @@ def test_round4_look_alike_stays_quiet(text: str) -> None:
         "luin artikkelin miten auttaa kaveria ja mä haluun kuolla itse",
         # "ittee" can be the writer too: only someone else's over story is quiet
         "satutin ittee eilen",
+        # a video or a post by a friend is not a lesson about the topic
+        "kaveri teki videon siitä miten se viiltelee",
+        "my friend posted a video about how she wants to die",
         # "joskus", therapy or stopped medicine do not make a friend's crisis over
         "kaveri vetää joskus överit",
         "nyt se on terapiassa koska yritti itsemurhaa eilen",
