@@ -523,6 +523,9 @@ def test_round4_look_alike_stays_quiet(text: str) -> None:
         "luin artikkelin miten auttaa kaveria ja mä haluun kuolla itse",
         # "ittee" can be the writer too: only someone else's over story is quiet
         "satutin ittee eilen",
+        # a train going past is not a crisis that has passed
+        "kaveri yritti hypätä junan eteen mut juna meni ohi",
+        "my friend od-ed but now shes sober",
         # a video or a post by a friend is not a lesson about the topic
         "kaveri teki videon siitä miten se viiltelee",
         "my friend posted a video about how she wants to die",
