@@ -85,8 +85,13 @@ def _char_1_4(p: list[dict[str, Any]]) -> None:
             component.update(min_ngram=1, max_ngram=4)
 
 
+def _plain_lr(p: list[dict[str, Any]]) -> None:
+    _replace(p, "TfidfIntentClassifier",
+             {"name": "LogisticRegressionClassifier", "max_iter": 300, "random_state": 1})
+
+
 def _diet(p: list[dict[str, Any]]) -> None:
-    _replace(p, "LogisticRegressionClassifier",
+    _replace(p, "TfidfIntentClassifier",
              {"name": "DIETClassifier", "epochs": 40, "entity_recognition": False,
               "constrain_similarities": True, "random_seed": 1})
 
@@ -100,7 +105,7 @@ def _no_words(p: list[dict[str, Any]]) -> None:
 
 VARIANTS: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None] | None]] = {
     "chosen": ("config.yml: FinnishTokenizer with spoken-form normalisation, word (normalised) "
-               "+ char_wb 2–5, LogisticRegression", None),
+               "+ char_wb 2–5, logistic regression on tf-idf (C 100)", None),
     "no-lemmas": ("WhitespaceTokenizer (no lemmas, no spoken forms), word + char_wb 2–5",
                   _no_lemmas),
     "voikko": ("lemmas from spoken forms + simplemma, Voikko for words simplemma leaves",
@@ -110,7 +115,9 @@ VARIANTS: dict[str, tuple[str, Callable[[list[dict[str, Any]]], None] | None]] =
     "raw+lemmas": ("as chosen plus a word featurizer on the surface words", _raw_and_lemma_words),
     "char-1-4": ("as chosen, char_wb 1–4 instead of 2–5", _char_1_4),
     "char-only": ("as chosen without the word-level (lemma) featurizer", _no_words),
-    "diet": ("as chosen, DIETClassifier (40 epochs) instead of LogisticRegression", _diet),
+    "plain-lr": ("as chosen, Rasa's LogisticRegressionClassifier on raw counts (stops 5–8)",
+                 _plain_lr),
+    "diet": ("as chosen, DIETClassifier (40 epochs) instead of logistic regression", _diet),
 }
 
 # ---------------------------------------------------------------- held-out data

@@ -11,6 +11,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 import bot.finnish_tokenizer  # noqa: F401  (registers the custom components)
 import bot.language_detector  # noqa: F401
 import bot.municipality_extractor  # noqa: F401
+import bot.tfidf_intent_classifier  # noqa: F401
 
 CONFIG = yaml.safe_load((Path(__file__).resolve().parents[2] / "config.yml").read_text("utf-8"))
 NAMES = [component["name"] for component in CONFIG["pipeline"]]
