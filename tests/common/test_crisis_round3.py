@@ -523,6 +523,11 @@ def test_round4_look_alike_stays_quiet(text: str) -> None:
         "luin artikkelin miten auttaa kaveria ja mä haluun kuolla itse",
         # "ittee" can be the writer too: only someone else's over story is quiet
         "satutin ittee eilen",
+        # "new" or "knife" next to a threat or a wound still fires
+        "he has a new gun and is threatening us",
+        "i bought a new razor blade and cut my wrist",
+        "i put the knife on my skin",
+        "isä tappaa mut, se on ihan raivona",
         # a train going past is not a crisis that has passed
         "kaveri yritti hypätä junan eteen mut juna meni ohi",
         "my friend od-ed but now shes sober",
