@@ -56,6 +56,9 @@ _LAUGHTER = ("😂", "🤣", "😆", "😹")  # become the word "lol", so hyperb
 # A headstone or a coffin becomes the word "emojihauta" (the lexicon pairs it with "soon",
 # "today"...); not 💀, which is mostly laughter.
 _GRAVE = ("🪦", "⚰")
+# A black heart, a wilted rose or a dove becomes "emojifarewell": the lexicon pairs it with a
+# goodbye ("hei hei kaikki 🖤"); alone it means nothing.
+_FAREWELL = ("🖤", "🥀", "🕊")
 
 
 def _prepare(text: str) -> str:
@@ -73,6 +76,9 @@ def _prepare(text: str) -> str:
     for emoji in _GRAVE:
         if emoji in text:
             text = text.replace(emoji, " emojihauta ")
+    for emoji in _FAREWELL:
+        if emoji in text:
+            text = text.replace(emoji, " emojifarewell ")
     return text
 
 
