@@ -477,6 +477,8 @@ STILL_FIRES = [
     "koko elämä tappaa mut, en jaksa",
     "hyppäsin sillalta mut mut pelastettiin",
     "i cut myself deep and it wont stop bleeding",
+    "jos jätät mut se tappaa mut",
+    "poikaystävä sanoo et se tappaa mut jos lähen",
 ]
 
 
