@@ -394,6 +394,7 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "mun exä on meidän ovella ja uhkailee",
             "my ex is outside my door threatening me",
             "mitt ex står utanför och hotar mig",
+            "ne oottaa mua treenien jälkeen et pääsee hakkaan mut",
         ],
         [
             "äiti potki mut ulos keittiöstä ku se leipo",
@@ -406,6 +407,8 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "opettaja heitti mut ulos luokasta ku nauroin",
             "kissa odottaa oven takana ruokaa",
             "väntar på att slå mitt rekord",
+            "sedän hautajaisissa ei ollu paljon ketään",
+            "parvekkeella on hyvä paikka grillata",
         ],
     ),
     "friend_and_family_danger": (
