@@ -245,6 +245,7 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "en heräis tänään millään",
             "ettei herätä koko taloa",
             "i dont wake up early on weekends",
+            "hoppas jag inte vaknar för sent imorgon",
         ],
     ),
     "not_needed_dont_care_what_happens": (
@@ -319,6 +320,7 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "samlar burkar till återvinningen",
             "keräilen vanhoja lääkepulloja koristeiks",
             "miten hampaan poiston vois tehdä ettei sattuis",
+            "saving my weekly pill organizer for the trip",
         ],
     ),
     "self_harm_signs": (
@@ -394,6 +396,7 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "mun exä on meidän ovella ja uhkailee",
             "my ex is outside my door threatening me",
             "mitt ex står utanför och hotar mig",
+            "pappa slängde ut mig, det är minus femton ute",
             "ne oottaa mua treenien jälkeen et pääsee hakkaan mut",
         ],
         [
@@ -407,6 +410,7 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "opettaja heitti mut ulos luokasta ku nauroin",
             "kissa odottaa oven takana ruokaa",
             "väntar på att slå mitt rekord",
+            "pappa kastade ut mig från vardagsrummet",
             "sedän hautajaisissa ei ollu paljon ketään",
             "parvekkeella on hyvä paikka grillata",
         ],
@@ -431,6 +435,7 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "kissa tulee mun sänkyyn öisin",
             "veli tulee mun huoneeseen yöllä ku se pelkää ukkosta ja herättää mut",
             "my friend donated blood today",
+            "my friend is bleeding from the nose after hockey",
         ],
     ),
     "hyperbole_and_everyday": (
