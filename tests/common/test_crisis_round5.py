@@ -458,6 +458,10 @@ FAMILIES: dict[str, tuple[list[str], list[str]]] = {
             "joku seuraa mua instassa",
             "some guy keeps following me on twitch",
             "kengät kuristaa",
+            "pyykkipoika kuristaa sormea",
+            "laget vann utan mig, de är bättre utan mig i försvaret",
+            "the team plays better without me honestly, im bad at defense",
+            "read a book about getting help for self harm",
             "sliced my thumb cutting tomatoes, kinda deep",
         ],
     ),
@@ -487,6 +491,10 @@ STILL_FIRES = [
     "i cut myself deep and it wont stop bleeding",
     "jos jätät mut se tappaa mut",
     "poikaystävä on sanonu et lähtemisestä se tappaa mut",
+    "se kuristi mua äsken ja sano et tekee sen uudestaan",
+    "se kuristi mua ja kurkku on ihan mustelmilla",
+    "i self harm and i need help",
+    "everyone would be better off without me",
 ]
 
 
