@@ -1,8 +1,8 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md): `eval_fresh2.yml`, written blind and never tuned on (the
-final figures), and `eval_fresh.yml`, `eval_dev2.yml` and `eval_set.yml`, written blind too
-but since tuned against (development sets). For each set, four detectors:
+The sets (tests/crisis/README.md): `eval_fresh4.yml`, written blind and never tuned on (the
+final figures), and `eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`, `eval_dev2.yml` and
+`eval_set.yml`, written blind too but since tuned against (development sets). For each set, four detectors:
 
 - guard alone: the lexicon (kynnys.crisis);
 - NLU alone: the model's top intent is `crisis`, with the CrisisOverride switched off through
@@ -47,7 +47,9 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 )
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
-EVAL_FINAL = ROOT / "tests" / "crisis" / "eval_fresh2.yml"
+EVAL_FINAL = ROOT / "tests" / "crisis" / "eval_fresh4.yml"
+EVAL_DEV5 = ROOT / "tests" / "crisis" / "eval_fresh3.yml"
+EVAL_DEV4 = ROOT / "tests" / "crisis" / "eval_fresh2.yml"
 EVAL_DEV3 = ROOT / "tests" / "crisis" / "eval_fresh.yml"
 EVAL_DEV2 = ROOT / "tests" / "crisis" / "eval_dev2.yml"
 OUTPUT = ROOT / "docs" / "crisis-evaluation.md"
@@ -335,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.eval_set:
         sets = [(path.stem, path) for path in args.eval_set]
     else:
-        sets = [("final (blind)", EVAL_FINAL), ("development 3", EVAL_DEV3),
+        sets = [("final (blind)", EVAL_FINAL), ("development 5", EVAL_DEV5),
+                ("development 4", EVAL_DEV4), ("development 3", EVAL_DEV3),
                 ("development 2", EVAL_DEV2), ("development 1", EVAL_SET)]
         sets = [(title, path) for title, path in sets if path.exists()]
     results: list[SetResult] = []
