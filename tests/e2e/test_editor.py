@@ -327,7 +327,7 @@ def test_a_change_that_breaks_the_test_stories_is_refused_and_the_old_model_keep
     page = open_page(browser)
     log_in(page, stack, role="supervisor")
     # an editor adds an example on the page ...
-    page.get_by_label("Kirjoita lause niin kuin nuori sen kirjoittaisi").fill("mitä kuuluu botti")
+    page.get_by_label("Kirjoita lause niin kuin nuori sen kirjoittaisi").fill("puhunko mä nyt koneen kaa")
     page.get_by_role("button", name="Kokeile").click()
     page.get_by_label("Aihe", exact=True).select_option("bot_challenge")
     page.get_by_role("button", name="Lisää esimerkiksi").click()

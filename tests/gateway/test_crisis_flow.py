@@ -102,11 +102,12 @@ def test_split_message_guard_flags_each_crisis_once_and_stays_bounded() -> None:
     from handoff.crisis import SplitMessageGuard
 
     guard = SplitMessageGuard(keep=2, max_conversations=3)
-    assert guard.check("a", "mä haluun") == (None, False)
-    hit, joined = guard.check("a", "kuolla")
+    # Neither piece is a crisis on its own (a one-word "kuolla" is, since stop 9).
+    assert guard.check("a", "mä en haluu") == (None, False)
+    hit, joined = guard.check("a", "elää enää")
     assert hit is not None and joined is True
-    assert guard.check("a", "en tiiä") == (None, False)  # "haluun kuolla en tiiä" was flagged already
-    assert guard.check("b", "kuolla") == (None, False)  # other conversations are separate
+    assert guard.check("a", "en tiiä") == (None, False)  # "elää enää en tiiä" was flagged already
+    assert guard.check("b", "elää enää") == (None, False)  # other conversations are separate
     hit, joined = guard.check("c", "haluun kuolla")
     assert hit is not None and joined is False
     for name in ("d", "e", "f"):
