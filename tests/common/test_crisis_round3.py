@@ -121,16 +121,6 @@ FAMILY_LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize("text", FAMILIES)
-def test_round3_family_fires(text: str) -> None:
-    assert GUARD.check(text) is not None
-
-
-@pytest.mark.parametrize("text", FAMILY_LOOK_ALIKES)
-def test_round3_family_look_alike_stays_quiet(text: str) -> None:
-    assert GUARD.check(text) is None, GUARD.check_all(text)
-
-
 def test_grave_emoji_is_a_word_and_skull_is_not() -> None:
     assert GUARD.check("🪦🪦 tänään") is not None
     assert GUARD.check("💀 tänään") is None
@@ -538,16 +528,6 @@ ROUND4_LOOK_ALIKES = [
 ]
 
 
-@pytest.mark.parametrize("text", ROUND4_FAMILIES)
-def test_round4_family_fires(text: str) -> None:
-    assert GUARD.check(text) is not None
-
-
-@pytest.mark.parametrize("text", ROUND4_LOOK_ALIKES)
-def test_round4_look_alike_stays_quiet(text: str) -> None:
-    assert GUARD.check(text) is None, GUARD.check_all(text)
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -577,3 +557,13 @@ def test_round4_look_alike_stays_quiet(text: str) -> None:
 )
 def test_round4_writer_or_present_still_fires(text: str) -> None:
     assert GUARD.check(text) is not None
+
+
+@pytest.mark.parametrize("text", FAMILIES + ROUND4_FAMILIES)
+def test_round3_family_fires(text: str) -> None:
+    assert GUARD.check(text) is not None
+
+
+@pytest.mark.parametrize("text", FAMILY_LOOK_ALIKES + ROUND4_LOOK_ALIKES)
+def test_round3_family_look_alike_stays_quiet(text: str) -> None:
+    assert GUARD.check(text) is None, GUARD.check_all(text)
