@@ -1,8 +1,9 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md): `eval_fresh4.yml`, written blind and never tuned on (the
-final figures), and `eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`, `eval_dev2.yml` and
-`eval_set.yml`, written blind too but since tuned against (development sets). For each set, four detectors:
+The sets (tests/crisis/README.md): `eval_fresh5.yml` and `eval_fresh6.yml` together, written
+blind by two authors and never tuned on (the final figures), and `eval_fresh4.yml`,
+`eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`, `eval_dev2.yml` and `eval_set.yml`,
+written blind too but since tuned against (development sets). For each set, four detectors:
 
 - guard alone: the lexicon (kynnys.crisis);
 - NLU alone: the model's top intent is `crisis`, with the CrisisOverride switched off through
@@ -47,7 +48,10 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 )
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
-EVAL_FINAL = ROOT / "tests" / "crisis" / "eval_fresh4.yml"
+CRISIS_SETS = ROOT / "tests" / "crisis"
+# The final (blind) figure is the two newest sets together (two authors, two angles).
+EVAL_FINAL = (CRISIS_SETS / "eval_fresh5.yml", CRISIS_SETS / "eval_fresh6.yml")
+EVAL_DEV6 = ROOT / "tests" / "crisis" / "eval_fresh4.yml"
 EVAL_DEV5 = ROOT / "tests" / "crisis" / "eval_fresh3.yml"
 EVAL_DEV4 = ROOT / "tests" / "crisis" / "eval_fresh2.yml"
 EVAL_DEV3 = ROOT / "tests" / "crisis" / "eval_fresh.yml"
@@ -158,7 +162,7 @@ def render_thresholds(rows: list[tuple[float, Report, Report]]) -> list[str]:
 @dataclass
 class SetResult:
     title: str
-    path: Path
+    paths: tuple[Path, ...]
     items: list[EvalItem]
     reports: list[Report]
     thresholds: list[tuple[float, Report, Report]]
@@ -221,7 +225,7 @@ def render_set(result: SetResult) -> list[str]:
     crisis_count = sum(item.crisis for item in result.items)
     lines = [
         "",
-        f"## {result.title}: `{_shown(result.path)}`",
+        f"## {result.title}: " + " + ".join(f"`{_shown(path)}`" for path in result.paths),
         "",
         f"{crisis_count} crisis and {len(result.items) - crisis_count} non-crisis messages.",
         "",
@@ -290,11 +294,11 @@ def render(results: list[SetResult], note: str, heldout: Report | None = None) -
 
 
 def evaluate_set(
-    title: str, path: Path, model: Path | None
+    title: str, paths: tuple[Path, ...], model: Path | None
 ) -> tuple[SetResult, str]:
-    items = load_eval_set(path)
+    items = [item for path in paths for item in load_eval_set(path)]
     detect_guard = guard_detector()
-    result = SetResult(title, path, items, [evaluate("guard alone", items, detect_guard)], [])
+    result = SetResult(title, paths, items, [evaluate("guard alone", items, detect_guard)], [])
     if model is None:
         return result, ""
     if not model.exists():
@@ -335,16 +339,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.eval_set:
-        sets = [(path.stem, path) for path in args.eval_set]
+        sets = [(path.stem, (path,)) for path in args.eval_set]
     else:
-        sets = [("final (blind)", EVAL_FINAL), ("development 5", EVAL_DEV5),
-                ("development 4", EVAL_DEV4), ("development 3", EVAL_DEV3),
-                ("development 2", EVAL_DEV2), ("development 1", EVAL_SET)]
-        sets = [(title, path) for title, path in sets if path.exists()]
+        sets = [("final (blind)", EVAL_FINAL), ("development 6", (EVAL_DEV6,)),
+                ("development 5", (EVAL_DEV5,)), ("development 4", (EVAL_DEV4,)),
+                ("development 3", (EVAL_DEV3,)), ("development 2", (EVAL_DEV2,)),
+                ("development 1", (EVAL_SET,))]
+        sets = [(title, paths) for title, paths in sets if all(p.exists() for p in paths)]
     results: list[SetResult] = []
     note = "Guard alone (run with `--guard-only`); the NLU model was not evaluated."
-    for title, path in sets:
-        result, set_note = evaluate_set(title, path, None if args.guard_only else args.model)
+    for title, paths in sets:
+        result, set_note = evaluate_set(title, paths, None if args.guard_only else args.model)
         results.append(result)
         note = set_note or note
     heldout = None
