@@ -7,7 +7,7 @@ someone else, or a kitchen accident (the lexicon's `context:` section holds the 
   - An `over` cue (years ago, doing great now...) or a `fiction` cue (a film in which..., a
     main character) turns off hits about someone else, when the cue is in the hit's clause
     (an `over` cue may also follow in a later clause of the same sentence). An `over` cue
-    does not count when the message has a `now` cue (present tense: haluu, is cutting).
+    does not count when the hit's clause has a `now` cue (present tense: haluu, is cutting).
   - About someone else: `person: other` and friend_in_danger entries, unless the hit's own
     words name the writer; `person: auto` when the last person named in the hit's clause is in
     `others` (in `victim_categories`: in `victims`, since "se"/"kaveri" may be the attacker);
@@ -87,8 +87,9 @@ class ContextRules:
         if entry.accident_possible and "accident" in kinds:
             return True
         about_other: bool | None = None
+        now_here = "now" in kinds and self._now_in_clause(span, message)
         for kind, cue in message.cues:
-            if kind == "over" and "now" in kinds:
+            if kind == "over" and now_here:
                 continue  # present tense ("se haluu kuolla"): not over, whatever else it says
             if kind not in ("over", "fiction") or not self._cue_applies(kind, cue, span, tokens):
                 continue
@@ -97,6 +98,17 @@ class ContextRules:
             if about_other:
                 return True
         return False
+
+    def _now_in_clause(self, span: list[int], message: MessageContext) -> bool:
+        """A `now` cue in the hit's own clause: "se on ollu puhdas vuosia ja puhuu siitä
+        nykyään" speaks in the present about the recovery, not about the hit."""
+        clause = self._clause_start(span[0], message.tokens)
+        return any(
+            self._clause_start(position, message.tokens) == clause
+            for kind, cue in message.cues
+            if kind == "now"
+            for position in cue
+        )
 
     def _cue_applies(self, kind: str, cue: list[int], span: list[int], tokens: Tokens) -> bool:
         """A cue speaks about a hit when it is in the hit's clause; an `over` cue may also come
