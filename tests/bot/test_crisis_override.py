@@ -151,6 +151,37 @@ def test_other_intents_and_other_fallbacks_get_no_level(component: CrisisOverrid
     assert fallback.get("intent")["name"] == "nlu_fallback"
 
 
+@pytest.mark.parametrize(("crisis", "level"), [(0.38, None), (0.4, "check"), (0.46, "check")])
+def test_a_crisis_guess_under_the_check_threshold_gets_no_check_in(
+    crisis: float, level: str | None
+) -> None:
+    component = CrisisOverride({"alarm_threshold": 0.6, "check_threshold": 0.4})
+    message = Message(data={
+        "text": "en tiiä mitä teen",
+        "intent": {"name": "nlu_fallback", "confidence": 0.4},
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "crisis", "confidence": crisis},
+            {"name": "feeling_bad", "confidence": 0.3},
+        ],
+    })
+    component.process([message])
+    assert message.get("crisis_level") == level
+    assert message.get("intent")["name"] == ("nlu_fallback" if level is None else "crisis")
+
+
+def test_a_guard_hit_is_an_alarm_whatever_the_check_threshold() -> None:
+    component = CrisisOverride({"alarm_threshold": 0.6, "check_threshold": 0.6})
+    message = _message("oon viillelly taas", intent="feeling_bad", confidence=0.9)
+    component.process([message])
+    assert message.get("crisis_level") == "alarm"
+
+
+def test_check_threshold_must_not_exceed_the_alarm_threshold() -> None:
+    with pytest.raises(ValueError):
+        CrisisOverride({"alarm_threshold": 0.6, "check_threshold": 0.7})
+
+
 def test_alarm_threshold_is_configurable_and_checked() -> None:
     strict = CrisisOverride({"alarm_threshold": 0.95})
     message = _message("tää helle on ihan liikaa", intent="crisis", confidence=0.9)
