@@ -1,9 +1,13 @@
 """Context that turns a lexicon hit off: someone else's crisis that is over, fiction about
-someone else, or a kitchen accident (the lexicon's `context:` section holds the words).
+someone else, a kitchen accident, or a topic word in a lesson or the news (the lexicon's
+`context:` section holds the words).
 
   - A `keep` cue anywhere in the message (again, right now, me too, worried...) turns
     nothing off.
   - An `accident` cue (a knife next to food) turns off hits of `accident_possible` entries.
+  - A `topic` cue (a lesson, an essay, the news) turns off hits of `topic_word` entries in its
+    clause, unless the rest of the sentence names the writer's own state (`self_state`:
+    mietin, haluun, mulla, my, i want...).
   - An `over` cue (years ago, doing great now...) or a `fiction` cue (a film in which..., a
     main character) turns off hits about someone else, when the cue is in the hit's clause
     (an `over` cue may also follow in a later clause of the same sentence). An `over` cue
@@ -77,6 +81,7 @@ class ContextRules:
         self._self = WordSet(context.self_words)
         self._self_is = WordSet(context.self_is)
         self._breaks = WordSet(context.clause_breaks)
+        self._self_state = WordSet(context.self_state) if context.self_state else None
 
     def suppresses(self, entry: Entry, span: list[int], message: MessageContext) -> bool:
         """True when this hit (entry, token positions) is turned off by the message's cues."""
@@ -85,6 +90,8 @@ class ContextRules:
         tokens = message.tokens
         kinds = message.kinds
         if entry.accident_possible and "accident" in kinds:
+            return True
+        if entry.topic_word and "topic" in kinds and self._topic_applies(entry, span, message):
             return True
         about_other: bool | None = None
         now_here = "now" in kinds and self._now_in_clause(span, message)
@@ -98,6 +105,38 @@ class ContextRules:
             if about_other:
                 return True
         return False
+
+    def _topic_applies(self, entry: Entry, span: list[int], message: MessageContext) -> bool:
+        """A topic word in a lesson, an essay or the news: a `topic` cue in the hit's clause, and
+        nothing from that clause to the end of the sentence naming the writer's own thoughts or
+        state ("mietin itsemurhaa tunnilla" still fires)."""
+        if entry.person == "self":
+            return False
+        tokens = message.tokens
+        clause = self._clause_start(span[0], tokens)
+        if not any(
+            kind == "topic" and self._clause_start(cue[0], tokens) == clause
+            for kind, cue in message.cues
+        ):
+            return False
+        state = self._self_state
+        # the writer may come back to it later in the sentence ("...ja haluun ottaa sellasen")
+        for position in range(clause, self._sentence_end(span[-1], tokens) + 1):
+            forms = tokens.forms[position]
+            if (state is not None and state.contains(forms)) or (
+                position in span and self._self.contains(forms)
+            ):
+                return False
+        return True
+
+    @staticmethod
+    def _sentence_end(position: int, tokens: Tokens) -> int:
+        """The last token of the sentence holding `position`."""
+        while position + 1 < len(tokens):
+            if any(mark in tokens.gap_before(position + 1) for mark in _SENTENCE_BREAKS):
+                return position
+            position += 1
+        return position
 
     def _now_in_clause(self, span: list[int], message: MessageContext) -> bool:
         """A `now` cue in the hit's own clause: "se on ollu puhdas vuosia ja puhuu siitä

@@ -23,17 +23,20 @@ CATEGORIES = (
 
 
 # Kinds of context cue (see `context:` in the lexicon file and kynnys/crisis/context.py).
-CUE_KINDS = ("over", "fiction", "accident", "keep", "now")
+CUE_KINDS = ("over", "fiction", "accident", "keep", "now", "topic")
 PERSONS = ("auto", "self", "other")
 
 _ENTRY_KEYS = {
     "id", "category", "lang", "any", "all", "regex", "needs", "window", "unless",
     "unless_window", "fuzzy", "examples", "not_examples", "person", "accident_possible",
+    "topic_word",
 }
-_CUE_KEYS = _ENTRY_KEYS - {"category", "person", "accident_possible"} | {"kind"}
+_CUE_KEYS = _ENTRY_KEYS - {"category", "person", "accident_possible", "topic_word"} | {"kind"}
 _CONTEXT_KEYS = {
-    "others", "victims", "victim_categories", "self", "self_is", "clause_breaks", "cues"
+    "others", "victims", "victim_categories", "self", "self_is", "clause_breaks", "cues",
+    "self_state",
 }
+_OPTIONAL_CONTEXT_KEYS = {"self_state"}
 
 
 class LexiconError(ValueError):
@@ -76,6 +79,10 @@ class Entry:
     # counts as someone else's, "auto" decided from the words before the hit.
     person: str = "auto"
     accident_possible: bool = False  # an `accident` cue (kitchen knife + food) suppresses it
+    # A noun naming the topic (itsemurha, yliannostus, sexual violence): a `topic` cue in its
+    # clause (a lesson, an essay, the news) turns it off unless the clause names the writer's
+    # own state (context.self_state: mietin, haluun, mulla, my, i want...).
+    topic_word: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ class Context:
     self_is: Group  # "oon", "im", "jag är": a person word just after it describes the writer
     clause_breaks: Group
     cues: tuple[Entry, ...]
+    self_state: Group | None = None  # the writer's own thoughts or state: keeps a topic word
 
 
 @dataclass(frozen=True)
@@ -157,7 +165,7 @@ def _parse_context(
     unknown = sorted(set(raw) - _CONTEXT_KEYS)
     if unknown:
         raise LexiconError(f"context: unknown key(s) {', '.join(unknown)}")
-    for key in _CONTEXT_KEYS:
+    for key in _CONTEXT_KEYS - _OPTIONAL_CONTEXT_KEYS:
         if not raw.get(key):
             raise LexiconError(f"context: {key} is missing or empty")
     cues: list[Entry] = []
@@ -193,6 +201,10 @@ def _parse_context(
         self_is=_parse_group(raw["self_is"], lists, (0, 0), "context.self_is"),
         clause_breaks=_parse_group(raw["clause_breaks"], lists, (0, 0), "context.clause_breaks"),
         cues=tuple(cues),
+        self_state=(
+            _parse_group(raw["self_state"], lists, (0, 0), "context.self_state")
+            if raw.get("self_state") else None
+        ),
     )
 
 
@@ -261,6 +273,7 @@ def _parse_entry(
         not_examples=tuple(str(text) for text in raw.get("not_examples") or ()),
         person=person,
         accident_possible=bool(raw.get("accident_possible", False)),
+        topic_word=bool(raw.get("topic_word", False)),
     )
 
 
