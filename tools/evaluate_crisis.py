@@ -50,15 +50,14 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
 CRISIS_SETS = ROOT / "tests" / "crisis"
-# two authors, two angles, reported together
+# each pair: two authors, two angles, reported together
 EVAL_FINAL = (CRISIS_SETS / "eval_fresh7.yml", CRISIS_SETS / "eval_fresh8.yml")
-# two authors, two angles, reported together
 EVAL_DEV7 = (CRISIS_SETS / "eval_fresh5.yml", CRISIS_SETS / "eval_fresh6.yml")
-EVAL_DEV6 = ROOT / "tests" / "crisis" / "eval_fresh4.yml"
-EVAL_DEV5 = ROOT / "tests" / "crisis" / "eval_fresh3.yml"
-EVAL_DEV4 = ROOT / "tests" / "crisis" / "eval_fresh2.yml"
-EVAL_DEV3 = ROOT / "tests" / "crisis" / "eval_fresh.yml"
-EVAL_DEV2 = ROOT / "tests" / "crisis" / "eval_dev2.yml"
+EVAL_DEV6 = CRISIS_SETS / "eval_fresh4.yml"
+EVAL_DEV5 = CRISIS_SETS / "eval_fresh3.yml"
+EVAL_DEV4 = CRISIS_SETS / "eval_fresh2.yml"
+EVAL_DEV3 = CRISIS_SETS / "eval_fresh.yml"
+EVAL_DEV2 = CRISIS_SETS / "eval_dev2.yml"
 OUTPUT = ROOT / "docs" / "crisis-evaluation.md"
 RECALL_TARGET = 0.99
 FALSE_ALARM_TARGET = 0.05

@@ -80,8 +80,8 @@ class Entry:
     person: str = "auto"
     accident_possible: bool = False  # an `accident` cue (kitchen knife + food) suppresses it
     # A noun naming the topic (itsemurha, yliannostus, sexual violence): a `topic` cue in its
-    # clause (a lesson, an essay, the news) turns it off unless the clause names the writer's
-    # own state (context.self_state: mietin, haluun, mulla, my, i want...).
+    # clause (a lesson, an essay, the news) turns it off unless the rest of the sentence names
+    # the writer's own state (context.self_state: mietin, haluun, mulla, my, i want...).
     topic_word: bool = False
 
 
