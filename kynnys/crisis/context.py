@@ -2,12 +2,12 @@
 someone else, a kitchen accident, or a topic word in a lesson or the news (the lexicon's
 `context:` section holds the words).
 
-  - A `keep` cue anywhere in the message (again, right now, me too, worried...) turns
-    nothing off.
+  - A `topic` or `fiction` cue (a lesson, an essay, the news, a film) turns off hits of
+    `topic_word` entries in its clause, unless the rest of the sentence names the writer's own
+    state (`self_state`: mietin, haluun, mulla, my, i want...). `keep` cues do not matter here.
+  - Otherwise a `keep` cue anywhere in the message (again, right now, me too, worried...)
+    turns nothing off.
   - An `accident` cue (a knife next to food) turns off hits of `accident_possible` entries.
-  - A `topic` cue (a lesson, an essay, the news) turns off hits of `topic_word` entries in its
-    clause, unless the rest of the sentence names the writer's own state (`self_state`:
-    mietin, haluun, mulla, my, i want...).
   - An `over` cue (years ago, doing great now...) or a `fiction` cue (a film in which..., a
     main character) turns off hits about someone else, when the cue is in the hit's clause
     (an `over` cue may also follow in a later clause of the same sentence). An `over` cue
@@ -32,6 +32,8 @@ from kynnys.crisis.normalize import Tokens
 _PUNCTUATION_BREAKS = frozenset(".,;:!?\n")
 _SENTENCE_BREAKS = frozenset(".!?\n")
 _SELF_IS_REACH = 5  # "im a 15 year old girl": the person word is at most 5 words after "im"
+# A lesson or the news (`topic`), or a film or book (`fiction`), can make a topic word a topic.
+_TOPIC_KINDS = frozenset({"topic", "fiction"})
 
 
 class WordSet:
@@ -85,13 +87,15 @@ class ContextRules:
 
     def suppresses(self, entry: Entry, span: list[int], message: MessageContext) -> bool:
         """True when this hit (entry, token positions) is turned off by the message's cues."""
+        kinds = message.kinds
+        # A topic word is judged by the writer's own words (`self_state`), not by `keep` cues:
+        # "tänään tunnilla puhuttiin itsemurhasta" is still a lesson.
+        if entry.topic_word and kinds & _TOPIC_KINDS and self._topic_applies(entry, span, message):
+            return True
         if not message.can_suppress:
             return False
         tokens = message.tokens
-        kinds = message.kinds
         if entry.accident_possible and "accident" in kinds:
-            return True
-        if entry.topic_word and "topic" in kinds and self._topic_applies(entry, span, message):
             return True
         about_other: bool | None = None
         now_here = "now" in kinds and self._now_in_clause(span, message)
@@ -115,17 +119,23 @@ class ContextRules:
         tokens = message.tokens
         clause = self._clause_start(span[0], tokens)
         if not any(
-            kind == "topic" and self._clause_start(cue[0], tokens) == clause
+            kind in _TOPIC_KINDS and self._clause_start(cue[0], tokens) == clause
             for kind, cue in message.cues
         ):
             return False
         state = self._self_state
-        # the writer may come back to it later in the sentence ("...ja haluun ottaa sellasen")
-        for position in range(clause, self._sentence_end(span[-1], tokens) + 1):
+        # the writer may come back to it later in the sentence ("...ja haluun ottaa sellasen");
+        # the word just before the hit counts even across a clause break ("mut raiskattiin")
+        start = min(clause, max(span[0] - 1, 0))
+        for position in range(start, self._sentence_end(span[-1], tokens) + 1):
             forms = tokens.forms[position]
-            if (state is not None and state.contains(forms)) or (
-                position in span and self._self.contains(forms)
-            ):
+            if position in span and self._self.contains(forms):
+                return False
+            if state is None or not state.contains(forms):
+                continue
+            # "mut" is "me" next to the hit ("mut raiskattiin") and "but" elsewhere
+            # ("tärkee mut rankka"): a word that also breaks clauses counts only next to it.
+            if not self._breaks.contains(forms) or span[0] - 1 <= position <= span[-1] + 1:
                 return False
         return True
 

@@ -30,9 +30,11 @@ class CrisisHit:
     rule_id: str  # the lexicon entry id
 
 
-# (entry index, group index or -1 for the entry's `unless` list, is the pattern a `!` exclusion)
+# (entry index, group index, is the pattern a `!` exclusion); group -1 is the entry's `unless`
+# list and -2 its `unless_before` list
 _Use = tuple[int, int, bool]
-_Key = tuple[int, int]  # (entry index, group index or -1)
+_Key = tuple[int, int]  # (entry index, group index, -1 or -2)
+_UNLESS, _UNLESS_BEFORE = -1, -2
 
 
 class CrisisGuard:
@@ -50,7 +52,9 @@ class CrisisGuard:
             for group_index, group in enumerate(entry.groups):
                 self._register(group, entry_index, group_index)
             if entry.unless is not None:
-                self._register(entry.unless, entry_index, -1)
+                self._register(entry.unless, entry_index, _UNLESS)
+            if entry.unless_before is not None:
+                self._register(entry.unless_before, entry_index, _UNLESS_BEFORE)
         self._build_indexes()
         self._cache: dict[str, tuple[_Key, ...]] = {}
         self._context: ContextRules | None = None
@@ -191,9 +195,10 @@ class CrisisGuard:
         return [hit for hit, _ in self._located_hits(tokenize(text), stop_at_first)]
 
     def _located_hits(
-        self, tokens: Tokens, stop_at_first: bool
+        self, tokens: Tokens, stop_at_first: bool, every_span: bool = False
     ) -> list[tuple[CrisisHit, list[int]]]:
-        """Hits with the token positions they matched."""
+        """Hits with the token positions they matched. every_span: each place an entry matches
+        (for context cues: "koulussa ... ja puhuttiin itsemurhasta" has a cue in each clause)."""
         # positions[(entry, group)] -> token positions satisfying that group
         positions: dict[_Key, list[int]] = {}
         keys_of_form = self._keys_of_form
@@ -233,10 +238,13 @@ class CrisisGuard:
                 if self._context is not None:
                     if message is None:
                         message = self._message_context(tokens)
-                    if message.can_suppress and self._context.suppresses(entry, span, message):
+                    if message.cues and self._context.suppresses(entry, span, message):
                         continue
                 hit = (CrisisHit(entry.category, term, entry.id), span)
-                break
+                if not every_span:
+                    break
+                hits.append(hit)
+                hit = None
             if hit is not None:
                 hits.append(hit)
                 if stop_at_first:
@@ -246,7 +254,8 @@ class CrisisGuard:
     def _message_context(self, tokens: Tokens) -> MessageContext:
         assert self._cues is not None
         cues = tuple(
-            (hit.category, span) for hit, span in self._cues._located_hits(tokens, False)
+            (hit.category, span)
+            for hit, span in self._cues._located_hits(tokens, False, every_span=True)
         )
         return MessageContext(cues=cues, tokens=tokens)
 
@@ -273,7 +282,8 @@ def _valid_spans(
         if found is None:
             return
         by_group.append(found)
-    unless_positions = positions.get((entry_index, -1), [])
+    unless_positions = positions.get((entry_index, _UNLESS), [])
+    before_positions = positions.get((entry_index, _UNLESS_BEFORE), [])
     window = entry.window
     # Every valid choice contains a position of the rarest group: look only around those.
     rarest = min(by_group, key=len)
@@ -289,6 +299,10 @@ def _valid_spans(
             if unless_positions and any(
                 first - entry.unless_window <= p <= last + entry.unless_window
                 for p in unless_positions
+            ):
+                continue
+            if before_positions and any(
+                first - entry.unless_before_window <= p < first for p in before_positions
             ):
                 continue
             yield sorted(combination)

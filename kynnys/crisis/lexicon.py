@@ -29,7 +29,7 @@ PERSONS = ("auto", "self", "other")
 _ENTRY_KEYS = {
     "id", "category", "lang", "any", "all", "regex", "needs", "window", "unless",
     "unless_window", "fuzzy", "examples", "not_examples", "person", "accident_possible",
-    "topic_word",
+    "topic_word", "unless_before", "unless_before_window",
 }
 _CUE_KEYS = _ENTRY_KEYS - {"category", "person", "accident_possible", "topic_word"} | {"kind"}
 _CONTEXT_KEYS = {
@@ -73,6 +73,10 @@ class Entry:
     window: int = 5
     unless: Group | None = None
     unless_window: int = 2
+    # Words that, in the few words just before the hit, make it an idiom: "tää excel tappaa
+    # mut" (a thing as the subject). Only before the hit, never after it.
+    unless_before: Group | None = None
+    unless_before_window: int = 3
     examples: tuple[str, ...] = ()
     not_examples: tuple[str, ...] = ()
     # Whose crisis a hit is about: "self" never suppressed by context cues, "other" always
@@ -256,6 +260,11 @@ def _parse_entry(
     unless = None
     if raw.get("unless"):
         unless = _parse_group(raw["unless"], lists, (0, 0), where)
+    unless_before = None
+    if raw.get("unless_before"):
+        if "regex" in raw:
+            raise LexiconError(f"{where}: 'unless_before' works only with 'any' or 'all'")
+        unless_before = _parse_group(raw["unless_before"], lists, (0, 0), where)
     examples = tuple(str(text) for text in raw.get("examples") or ())
     if not examples:
         raise LexiconError(f"{where}: add at least one example that the entry must match")
@@ -269,6 +278,8 @@ def _parse_entry(
         window=int(raw.get("window", default_window)),
         unless=unless,
         unless_window=int(raw.get("unless_window", default_unless_window)),
+        unless_before=unless_before,
+        unless_before_window=int(raw.get("unless_before_window", 3)),
         examples=examples,
         not_examples=tuple(str(text) for text in raw.get("not_examples") or ()),
         person=person,

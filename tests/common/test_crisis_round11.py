@@ -1,0 +1,104 @@
+"""Stop 11's guard rules (kynnys/crisis/context.py, guard.py, lexicon.py and
+data/crisis/lexicon.yml). Our own sentences, none from tests/crisis/.
+
+- A topic word in a lesson, a talk, a film or the news stays quiet whatever `keep` cue the
+  message has ("tänään"), unless the writer's own state is named.
+- Context cues count in every place they occur, not only the first.
+- "mut" is "me" only next to the hit; elsewhere it is "but".
+- `unless_before`: a thing as the subject just before the hit ("tää excel tappaa mut").
+- Small cuts on a finger or a grater, a friend's crisis that is over and safe, a call for an
+  ambulance that went well.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kynnys.crisis import get_guard
+from kynnys.crisis.guard import CrisisGuard
+from kynnys.crisis.lexicon import LexiconError, parse_lexicon
+
+GUARD = get_guard()
+
+QUIET = [
+    # a topic with a `keep` cue (today, again) elsewhere in the message
+    "tänään koulussa puhuttiin itsemurhista ja mielenterveydestä",
+    "idag hade vi en föreläsning om sexuellt våld i skolan",
+    "today our health teacher covered suicide prevention",
+    # the topic cue in the second clause, another one in the first
+    "koulussa oli teemaviikko ja puhuttiin itsetuhoisuudesta",
+    # a film or a comic as the frame of a topic word; "mut" as "but"
+    "katoin dokkarin itsemurhista ja se oli hyvä mut raskas",
+    "watched a documentary on sexual assault, good but heavy",
+    # a thing as the subject of "kills me"
+    "tää kemian kurssi tappaa mut",
+    "nää aamuvuorot tappaa mut",
+    "den här bussen dödar mig",
+    "det här regnet tar livet av mig",
+    "this weather is killing me",
+    # small cuts that are accidents
+    "viilsin peukaloon ku avasin pakettia",
+    "skar mig i fingret på en konservburk",
+    "cut my thumb on the grater lol",
+    # someone else's crisis that is over and safe
+    "serkku otti liikaa lääkkeitä mut nyt se on terve ja opiskelee",
+    "min vän tog en överdos för länge sen men mår bra nu",
+    "soitettiin ambulanssi ku kaveri pyörty bileissä, se toipu hyvin",
+    "ringde ambulans för en kompis som svimmade, han klarade sig fint",
+]
+
+FIRES = [
+    # the writer's own state next to a lesson or a film
+    "tänään koulussa puhuttiin itsemurhasta ja mietin sitä itekin",
+    "mut raiskattiin kurssin bileissä",
+    "katoin dokkarin itsemurhasta ja haluun tehä saman",
+    "mua raiskattiin leffan jälkeen",
+    # a person as the subject of "kills me"
+    "se tappaa mut jos mä meen kotiin",
+    "tää jätkä sano et se tappaa mut",
+    "tää elämä tappaa mut",
+    "hes killing my mom",
+    "he is going to kill me",
+    "jag vill ta livet av mig",
+    "jag har tänkt ta livet av mig i helgen",
+    # a cut that is not on a finger, a crisis that is not over
+    "viilsin käsivarteen taas",
+    "kaveri otti liikaa lääkkeitä ja se ei herää",
+    "soittakaa ambulanssi mun kaveri ei hengitä",
+]
+
+
+@pytest.mark.parametrize("text", QUIET)
+def test_look_alikes_stay_quiet(text: str) -> None:
+    assert GUARD.check(text) is None, GUARD.check_all(text)
+
+
+@pytest.mark.parametrize("text", FIRES)
+def test_crisis_messages_still_fire(text: str) -> None:
+    assert GUARD.check(text) is not None
+
+
+def _guard(entry: dict[str, Any]) -> CrisisGuard:
+    return CrisisGuard(parse_lexicon({"entries": [{"id": "fi_kill", "category": "violence_now",
+                                                   "examples": ["se tappaa mut"], **entry}]}))
+
+
+def test_unless_before_looks_only_before_the_hit() -> None:
+    guard = _guard({"all": [["tappaa"], ["mut"]], "unless_before": ["tää"]})
+    assert guard.check("tää excel tappaa mut") is None
+    assert guard.check("se tappaa mut ja tää on totta") is not None  # after the hit: no effect
+    assert guard.check("tää on totta ja nyt se tappaa mut") is not None  # too far before
+
+
+def test_unless_before_window_is_configurable() -> None:
+    guard = _guard({"all": [["tappaa"], ["mut"]], "unless_before": ["tää"],
+                    "unless_before_window": 5})
+    assert guard.check("tää on totta ja se tappaa mut") is None
+
+
+def test_unless_before_needs_word_lists() -> None:
+    with pytest.raises(LexiconError, match="unless_before"):
+        parse_lexicon({"entries": [{"id": "x", "category": "suicidal", "regex": "kuolla",
+                                    "unless_before": ["en"], "examples": ["kuolla"]}]})
