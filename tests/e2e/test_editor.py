@@ -83,6 +83,28 @@ class Stack:
             return str(json.loads(resp.read())["model_file"])
 
 
+EXAMPLES_PER_BLOCK = 12  # of each intent block in each data/nlu file: enough to tell them apart
+
+
+def trim_examples(path: Path, keep: int) -> None:
+    """Keep the first `keep` examples of every `examples: |` block (the test copy trains in
+    seconds; the test stories replay intents, so they do not depend on the NLU examples)."""
+    lines: list[str] = []
+    in_block, kept = False, 0
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("examples:"):
+            in_block, kept = True, 0
+        elif in_block and stripped and not line.startswith("    "):
+            in_block = False  # the next "- intent:" or "metadata:" of the file
+        elif in_block and stripped.startswith("- "):
+            kept += 1
+            if kept > keep:
+                continue
+        lines.append(line)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
 def train_base_model(root: Path) -> Path:
     env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false",
                TF_CPP_MIN_LOG_LEVEL="3", RASA_CACHE_DIRECTORY=str(ROOT / ".rasa" / "cache"))
@@ -103,6 +125,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     shutil.copy(ROOT / "domain.yml", root / "domain.yml")
     (root / "config.yml").write_text(FAST_CONFIG)
     shutil.copytree(ROOT / "data", root / "data")
+    for nlu_file in (root / "data" / "nlu").glob("*.yml"):
+        trim_examples(nlu_file, EXAMPLES_PER_BLOCK)
     shutil.copytree(ROOT / "tests" / "stories", root / "tests" / "stories")
     model = train_base_model(root)
     work = root / "run"
