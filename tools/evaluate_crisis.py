@@ -1,8 +1,8 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md): `eval_fresh7.yml` + `eval_fresh8.yml`, written blind and never
-tuned on (the final figures, reported together), and `eval_fresh5.yml` + `eval_fresh6.yml`
-(reported together), `eval_fresh4.yml`, `eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`,
+The sets (tests/crisis/README.md): `eval_fresh9.yml` + `eval_fresh10.yml`, written blind and never
+tuned on (the final figures, reported together), and `eval_fresh7.yml` + `eval_fresh8.yml` and
+`eval_fresh5.yml` + `eval_fresh6.yml` (each pair reported together), `eval_fresh4.yml`, `eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`,
 `eval_dev2.yml` and `eval_set.yml`, written blind too but since tuned against (development
 sets). For each set, four detectors:
 
@@ -51,7 +51,8 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 MODEL = ROOT / "models" / "kynnys.tar.gz"
 CRISIS_SETS = ROOT / "tests" / "crisis"
 # each pair: two authors, two angles, reported together
-EVAL_FINAL = (CRISIS_SETS / "eval_fresh7.yml", CRISIS_SETS / "eval_fresh8.yml")
+EVAL_FINAL = (CRISIS_SETS / "eval_fresh9.yml", CRISIS_SETS / "eval_fresh10.yml")
+EVAL_DEV8 = (CRISIS_SETS / "eval_fresh7.yml", CRISIS_SETS / "eval_fresh8.yml")
 EVAL_DEV7 = (CRISIS_SETS / "eval_fresh5.yml", CRISIS_SETS / "eval_fresh6.yml")
 EVAL_DEV6 = CRISIS_SETS / "eval_fresh4.yml"
 EVAL_DEV5 = CRISIS_SETS / "eval_fresh3.yml"
@@ -331,9 +332,9 @@ def evaluate_set(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--eval-set", type=Path, action="append",
-                        help="an evaluation set (repeatable); default: the fresh set, then the "
-                             "development sets")
+    parser.add_argument("--eval-set", action="append",
+                        help="an evaluation set (repeatable; join files into one set with '+'); "
+                             "default: the final set, then the development sets")
     parser.add_argument("--model", type=Path, default=MODEL)
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--nlu-heldout", type=Path, default=NLU_HELDOUT)
@@ -341,9 +342,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.eval_set:
-        sets = [(path.stem, (path,)) for path in args.eval_set]
+        sets = []
+        for joined in args.eval_set:
+            paths = tuple(Path(part) for part in joined.split("+"))
+            sets.append((" + ".join(path.stem for path in paths), paths))
     else:
-        sets = [("final (blind)", EVAL_FINAL), ("development 7", EVAL_DEV7),
+        sets = [("final (blind)", EVAL_FINAL), ("development 8", EVAL_DEV8),
+                ("development 7", EVAL_DEV7),
                 ("development 6", (EVAL_DEV6,)),
                 ("development 5", (EVAL_DEV5,)), ("development 4", (EVAL_DEV4,)),
                 ("development 3", (EVAL_DEV3,)), ("development 2", (EVAL_DEV2,)),

@@ -5,6 +5,8 @@ someone else, a kitchen accident, or a topic word in a lesson or the news (the l
   - A `topic` or `fiction` cue (a lesson, an essay, the news, a film) turns off hits of
     `topic_word` entries in its clause, unless the rest of the sentence names the writer's own
     state (`self_state`: mietin, haluun, mulla, my, i want...). `keep` cues do not matter here.
+  - A `joke` cue (an if, a laugh and a trivial trigger: "...jos kuulen tän biisin lol") in the
+    sentence of a `joke_possible` hit (jumping, "kills me") turns it off, whatever else.
   - Otherwise a `keep` cue anywhere in the message (again, right now, me too, worried...)
     turns nothing off.
   - An `accident` cue (a knife next to food) turns off hits of `accident_possible` entries.
@@ -92,6 +94,8 @@ class ContextRules:
         # "tänään tunnilla puhuttiin itsemurhasta" is still a lesson.
         if entry.topic_word and kinds & _TOPIC_KINDS and self._topic_applies(entry, span, message):
             return True
+        if entry.joke_possible and "joke" in kinds and self._in_sentence_of("joke", span, message):
+            return True
         if not message.can_suppress:
             return False
         tokens = message.tokens
@@ -127,17 +131,39 @@ class ContextRules:
         # the writer may come back to it later in the sentence ("...ja haluun ottaa sellasen");
         # the word just before the hit counts even across a clause break ("mut raiskattiin")
         start = min(clause, max(span[0] - 1, 0))
+        topic_positions = {
+            position for kind, cue in message.cues if kind in _TOPIC_KINDS for position in cue
+        }
         for position in range(start, self._sentence_end(span[-1], tokens) + 1):
             forms = tokens.forms[position]
             if position in span and self._self.contains(forms):
                 return False
             if state is None or not state.contains(forms):
                 continue
+            if position + 1 in topic_positions:
+                continue  # "tein opparin itsetuhoisuudesta": the writer's coursework
+
             # "mut" is "me" next to the hit ("mut raiskattiin") and "but" elsewhere
             # ("tärkee mut rankka"): a word that also breaks clauses counts only next to it.
             if not self._breaks.contains(forms) or span[0] - 1 <= position <= span[-1] + 1:
                 return False
         return True
+
+    def _in_sentence_of(self, kind: str, span: list[int], message: MessageContext) -> bool:
+        """A cue of this kind lies wholly in the hit's sentence."""
+        tokens = message.tokens
+        first, last = self._sentence_start(span[0], tokens), self._sentence_end(span[-1], tokens)
+        return any(
+            cue_kind == kind and first <= cue[0] and cue[-1] <= last
+            for cue_kind, cue in message.cues
+        )
+
+    @staticmethod
+    def _sentence_start(position: int, tokens: Tokens) -> int:
+        """The first token of the sentence holding `position`."""
+        while position > 0 and not any(mark in tokens.gap_before(position) for mark in _SENTENCE_BREAKS):
+            position -= 1
+        return position
 
     @staticmethod
     def _sentence_end(position: int, tokens: Tokens) -> int:

@@ -23,15 +23,16 @@ CATEGORIES = (
 
 
 # Kinds of context cue (see `context:` in the lexicon file and kynnys/crisis/context.py).
-CUE_KINDS = ("over", "fiction", "accident", "keep", "now", "topic")
+CUE_KINDS = ("over", "fiction", "accident", "keep", "now", "topic", "joke")
 PERSONS = ("auto", "self", "other")
 
 _ENTRY_KEYS = {
     "id", "category", "lang", "any", "all", "regex", "needs", "window", "unless",
     "unless_window", "fuzzy", "examples", "not_examples", "person", "accident_possible",
-    "topic_word", "unless_before", "unless_before_window",
+    "topic_word", "unless_before", "unless_before_window", "joke_possible",
 }
-_CUE_KEYS = _ENTRY_KEYS - {"category", "person", "accident_possible", "topic_word"} | {"kind"}
+_CUE_KEYS = _ENTRY_KEYS - {"category", "person", "accident_possible", "topic_word",
+                           "joke_possible"} | {"kind"}
 _CONTEXT_KEYS = {
     "others", "victims", "victim_categories", "self", "self_is", "clause_breaks", "cues",
     "self_state",
@@ -87,6 +88,9 @@ class Entry:
     # clause (a lesson, an essay, the news) turns it off unless the rest of the sentence names
     # the writer's own state (context.self_state: mietin, haluun, mulla, my, i want...).
     topic_word: bool = False
+    # Hyperbole that can be a joke ("hyppään ikkunasta jos kuulen tän biisin lol"): a `joke` cue
+    # in its sentence (an if, a laugh and a trivial trigger) turns it off.
+    joke_possible: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,6 +289,7 @@ def _parse_entry(
         person=person,
         accident_possible=bool(raw.get("accident_possible", False)),
         topic_word=bool(raw.get("topic_word", False)),
+        joke_possible=bool(raw.get("joke_possible", False)),
     )
 
 

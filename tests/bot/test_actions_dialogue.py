@@ -186,6 +186,20 @@ def test_greeting_topic_guidance_and_no_one_on_duty(bot: tuple[str, Availability
     assert "Juuri nyt chatissa ei ole päivystäjiä" in text_of(nobody)
 
 
+def test_a_second_greeting_gets_a_short_answer_not_the_introduction(
+        bot: tuple[str, Availability]) -> None:
+    base, state = bot
+    state.on_shift, state.down = 0, False
+    chat = Conversation(base)
+    chat.say('/greet{"language":"fi"}')
+    again = text_of(chat.say("moi"))
+    assert "Moi taas!" in again
+    assert "Olen chatin botti" not in again  # the introduction is not repeated
+    swedish = Conversation(base)
+    swedish.say('/greet{"language":"sv"}')
+    assert "Hej igen!" in text_of(swedish.say("/greet"))
+
+
 def test_someone_on_duty_gets_a_handoff_request(bot: tuple[str, Availability]) -> None:
     base, state = bot
     state.on_shift, state.down = 2, False

@@ -8,6 +8,9 @@ data/crisis/lexicon.yml). Our own sentences, none from tests/crisis/.
 - `unless_before`: a thing as the subject just before the hit ("tää excel tappaa mut").
 - Small cuts on a finger or a grater, a friend's crisis that is over and safe, a call for an
   ambulance that went well.
+- A joke: an if, a laugh and a trivial trigger in the sentence of a `joke_possible` hit.
+- Something that happened (raiskattiin, sexually assaulted) and a word describing a person
+  (suicidal, itsetuhoinen) are never topics; only the nouns are.
 """
 
 from __future__ import annotations
@@ -47,6 +50,20 @@ QUIET = [
     "min vän tog en överdos för länge sen men mår bra nu",
     "soitettiin ambulanssi ku kaveri pyörty bileissä, se toipu hyvin",
     "ringde ambulans för en kompis som svimmade, han klarade sig fint",
+    # jokes about a song, a lesson or lag
+    "hyppään parvekkeelta jos kuulen sen biisin vielä kerran lol",
+    "if my teacher plays that song again im jumping out the window lmao",
+    "om läraren pratar om det en gång till hoppar jag från taket haha",
+    # coursework, lessons and the news as topics
+    "tein esseen itsetuhoisuudesta ja sain kympin",
+    "vi hade en lektion om självskada och hur man hjälper en vän",
+    "our school had a talk about sextortion",
+    "the film had a scene where someone overdosed",
+    "iltalehdessä oli juttu raiskauksesta",
+    # idioms
+    "meinasin kuolla nauruun",
+    "vedin överit karkkia",
+    "fifassa teki mieli heittää ohjain seinään",
 ]
 
 FIRES = [
@@ -67,6 +84,16 @@ FIRES = [
     "viilsin käsivarteen taas",
     "kaveri otti liikaa lääkkeitä ja se ei herää",
     "soittakaa ambulanssi mun kaveri ei hengitä",
+    # no trivial trigger, or no laugh: not a joke
+    "jos se jättää mut ni hyppään sillalta lol",
+    "jos kuulen sen biisin taas hyppään sillalta",
+    # something that happened, at school or after a lesson
+    "raiskattiin koulussa eilen",
+    "jag blev sexuellt utnyttjad i skolan",
+    "i was suicidal during class today",
+    "olin itsetuhoinen koko tunnin",
+    "jag var suicidal på lektionen",
+    "my heart is racing after the pills",
 ]
 
 
@@ -102,3 +129,10 @@ def test_unless_before_needs_word_lists() -> None:
     with pytest.raises(LexiconError, match="unless_before"):
         parse_lexicon({"entries": [{"id": "x", "category": "suicidal", "regex": "kuolla",
                                     "unless_before": ["en"], "examples": ["kuolla"]}]})
+
+
+def test_joke_possible_is_read_from_the_lexicon() -> None:
+    lexicon = parse_lexicon({"entries": [{"id": "fi_jump", "category": "suicidal",
+                                          "any": ["hyppään"], "joke_possible": True,
+                                          "examples": ["hyppään"]}]})
+    assert lexicon.entries[0].joke_possible is True
