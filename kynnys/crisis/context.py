@@ -6,7 +6,7 @@ someone else, a kitchen accident, or a topic word in a lesson or the news (the l
     `topic_word` entries in its clause, unless the rest of the sentence names the writer's own
     state (`self_state`: mietin, haluun, mulla, my, i want...). `keep` cues do not matter here.
   - A `joke` cue (an if, a laugh and a trivial trigger: "...jos kuulen tän biisin lol") in the
-    sentence of a `joke_possible` hit (jumping, "kills me") turns it off, whatever else.
+    sentence of a `joke_possible` hit (the jumping entries) turns it off, whatever else.
   - Otherwise a `keep` cue anywhere in the message (again, right now, me too, worried...)
     turns nothing off.
   - An `accident` cue (a knife next to food) turns off hits of `accident_possible` entries.
@@ -142,7 +142,6 @@ class ContextRules:
                 continue
             if position + 1 in topic_positions:
                 continue  # "tein opparin itsetuhoisuudesta": the writer's coursework
-
             # "mut" is "me" next to the hit ("mut raiskattiin") and "but" elsewhere
             # ("tärkee mut rankka"): a word that also breaks clauses counts only next to it.
             if not self._breaks.contains(forms) or span[0] - 1 <= position <= span[-1] + 1:

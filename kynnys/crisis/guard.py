@@ -33,7 +33,7 @@ class CrisisHit:
 # (entry index, group index, is the pattern a `!` exclusion); group -1 is the entry's `unless`
 # list and -2 its `unless_before` list
 _Use = tuple[int, int, bool]
-_Key = tuple[int, int]  # (entry index, group index, -1 or -2)
+_Key = tuple[int, int]  # (entry index, group index; -1 / -2 for the two unless lists)
 _UNLESS, _UNLESS_BEFORE = -1, -2
 
 

@@ -89,7 +89,7 @@ class Entry:
     # the writer's own state (context.self_state: mietin, haluun, mulla, my, i want...).
     topic_word: bool = False
     # Hyperbole that can be a joke ("hyppään ikkunasta jos kuulen tän biisin lol"): a `joke` cue
-    # in its sentence (an if, a laugh and a trivial trigger) turns it off.
+    # in its sentence (an if, a laugh and a trivial trigger) turns it off. The jump entries.
     joke_possible: bool = False
 
 
