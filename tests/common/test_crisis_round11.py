@@ -64,6 +64,17 @@ QUIET = [
     "meinasin kuolla nauruun",
     "vedin överit karkkia",
     "fifassa teki mieli heittää ohjain seinään",
+    # round C: friends' crises that are over, said in written Finnish, Swedish and English
+    "veljeni otti kerran yliannostuksen mut on ollu kuivilla kolme vuotta",
+    "min kusin skar sig i gymnasiet men har inte gjort det på tre år",
+    "a friend overdosed last spring but he survived and is doing much better",
+    # things that are "hengenvaarallinen", goodbyes when leaving, idioms
+    "tää juustohöylä on ihan hengenvaarallinen",
+    "heippa kaikki, lähen vaihtoon enkä oo huomenna täällä kevääseen asti",
+    "tack för allt, hejdå! skönt att prata",
+    "ahdistaa tosi paljon nyt, sydän hakkaa mut tiiän et se menee ohi",
+    "i thought i was going to die, the chili was so hot",
+    "sarjassa joku hyppäs sillalta ja kaikki etsi sitä",
 ]
 
 FIRES = [
@@ -94,6 +105,9 @@ FIRES = [
     "olin itsetuhoinen koko tunnin",
     "jag var suicidal på lektionen",
     "my heart is racing after the pills",
+    "tilanne kotona on hengenvaarallinen",
+    "otin noi pillerit ja nyt sydän hakkaa ihan hulluna",
+    "en oo huomenna enää täällä",
 ]
 
 
