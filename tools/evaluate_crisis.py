@@ -1,7 +1,8 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md): `eval_fresh11.yml` + `eval_fresh12.yml`, written blind and never
-tuned on (the final figures, reported together), and `eval_fresh9.yml` + `eval_fresh10.yml`,
+The sets (tests/crisis/README.md): `eval_fresh13.yml` + `eval_fresh14.yml`, written blind and never
+tuned on (the final figures, reported together), and `eval_fresh11.yml` + `eval_fresh12.yml`,
+`eval_fresh9.yml` + `eval_fresh10.yml`,
 `eval_fresh7.yml` + `eval_fresh8.yml` and `eval_fresh5.yml` + `eval_fresh6.yml` (each pair
 reported together), `eval_fresh4.yml`, `eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`,
 `eval_dev2.yml` and `eval_set.yml`, written blind too but since tuned against (development
@@ -52,7 +53,8 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 MODEL = ROOT / "models" / "kynnys.tar.gz"
 CRISIS_SETS = ROOT / "tests" / "crisis"
 # each pair: two authors, two angles, reported together
-EVAL_FINAL = (CRISIS_SETS / "eval_fresh11.yml", CRISIS_SETS / "eval_fresh12.yml")
+EVAL_FINAL = (CRISIS_SETS / "eval_fresh13.yml", CRISIS_SETS / "eval_fresh14.yml")
+EVAL_DEV10 = (CRISIS_SETS / "eval_fresh11.yml", CRISIS_SETS / "eval_fresh12.yml")
 EVAL_DEV9 = (CRISIS_SETS / "eval_fresh9.yml", CRISIS_SETS / "eval_fresh10.yml")
 EVAL_DEV8 = (CRISIS_SETS / "eval_fresh7.yml", CRISIS_SETS / "eval_fresh8.yml")
 EVAL_DEV7 = (CRISIS_SETS / "eval_fresh5.yml", CRISIS_SETS / "eval_fresh6.yml")
@@ -349,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
             paths = tuple(Path(part) for part in joined.split("+"))
             sets.append((" + ".join(path.stem for path in paths), paths))
     else:
-        sets = [("final (blind)", EVAL_FINAL), ("development 9", EVAL_DEV9),
+        sets = [("final (blind)", EVAL_FINAL), ("development 10", EVAL_DEV10),
+                ("development 9", EVAL_DEV9),
                 ("development 8", EVAL_DEV8),
                 ("development 7", EVAL_DEV7),
                 ("development 6", (EVAL_DEV6,)),
