@@ -52,17 +52,23 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
 CRISIS_SETS = ROOT / "tests" / "crisis"
-# each pair: two authors, two angles, reported together
-EVAL_FINAL = (CRISIS_SETS / "eval_fresh13.yml", CRISIS_SETS / "eval_fresh14.yml")
-EVAL_DEV10 = (CRISIS_SETS / "eval_fresh11.yml", CRISIS_SETS / "eval_fresh12.yml")
-EVAL_DEV9 = (CRISIS_SETS / "eval_fresh9.yml", CRISIS_SETS / "eval_fresh10.yml")
-EVAL_DEV8 = (CRISIS_SETS / "eval_fresh7.yml", CRISIS_SETS / "eval_fresh8.yml")
-EVAL_DEV7 = (CRISIS_SETS / "eval_fresh5.yml", CRISIS_SETS / "eval_fresh6.yml")
-EVAL_DEV6 = CRISIS_SETS / "eval_fresh4.yml"
-EVAL_DEV5 = CRISIS_SETS / "eval_fresh3.yml"
-EVAL_DEV4 = CRISIS_SETS / "eval_fresh2.yml"
-EVAL_DEV3 = CRISIS_SETS / "eval_fresh.yml"
-EVAL_DEV2 = CRISIS_SETS / "eval_dev2.yml"
+# The sets in report order, newest first: (title, files). Each pair: two authors, two angles,
+# reported together. A new final pair goes on top and the old one becomes the next development set.
+DEFAULT_SETS: tuple[tuple[str, tuple[Path, ...]], ...] = tuple(
+    (title, tuple(CRISIS_SETS / name for name in names))
+    for title, names in (
+        ("final (blind)", ("eval_fresh13.yml", "eval_fresh14.yml")),
+        ("development 10", ("eval_fresh11.yml", "eval_fresh12.yml")),
+        ("development 9", ("eval_fresh9.yml", "eval_fresh10.yml")),
+        ("development 8", ("eval_fresh7.yml", "eval_fresh8.yml")),
+        ("development 7", ("eval_fresh5.yml", "eval_fresh6.yml")),
+        ("development 6", ("eval_fresh4.yml",)),
+        ("development 5", ("eval_fresh3.yml",)),
+        ("development 4", ("eval_fresh2.yml",)),
+        ("development 3", ("eval_fresh.yml",)),
+        ("development 2", ("eval_dev2.yml",)),
+    )
+) + (("development 1", (EVAL_SET,)),)
 OUTPUT = ROOT / "docs" / "crisis-evaluation.md"
 RECALL_TARGET = 0.99
 FALSE_ALARM_TARGET = 0.05
@@ -351,14 +357,7 @@ def main(argv: list[str] | None = None) -> int:
             paths = tuple(Path(part) for part in joined.split("+"))
             sets.append((" + ".join(path.stem for path in paths), paths))
     else:
-        sets = [("final (blind)", EVAL_FINAL), ("development 10", EVAL_DEV10),
-                ("development 9", EVAL_DEV9),
-                ("development 8", EVAL_DEV8),
-                ("development 7", EVAL_DEV7),
-                ("development 6", (EVAL_DEV6,)),
-                ("development 5", (EVAL_DEV5,)), ("development 4", (EVAL_DEV4,)),
-                ("development 3", (EVAL_DEV3,)), ("development 2", (EVAL_DEV2,)),
-                ("development 1", (EVAL_SET,))]
+        sets = list(DEFAULT_SETS)
         sets = [(title, paths) for title, paths in sets if all(p.exists() for p in paths)]
     results: list[SetResult] = []
     note = "Guard alone (run with `--guard-only`); the NLU model was not evaluated."
