@@ -233,22 +233,19 @@ class CrisisGuard:
                 )
             else:
                 continue
-            hit: tuple[CrisisHit, list[int]] | None = None
+            matched = 0
             for span, term in spans:
                 if self._context is not None:
                     if message is None:
                         message = self._message_context(tokens)
                     if message.cues and self._context.suppresses(entry, span, message):
                         continue
-                hit = (CrisisHit(entry.category, term, entry.id), span)
+                hits.append((CrisisHit(entry.category, term, entry.id), span))
+                matched += 1
                 if not every_span:
-                    break
-                hits.append(hit)
-                hit = None
-            if hit is not None:
-                hits.append(hit)
-                if stop_at_first:
-                    break
+                    break  # one hit per entry: the first place it is not turned off
+            if matched and stop_at_first:
+                break
         return hits
 
     def _message_context(self, tokens: Tokens) -> MessageContext:
