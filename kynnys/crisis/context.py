@@ -86,6 +86,7 @@ class ContextRules:
         self._self_is = WordSet(context.self_is)
         self._breaks = WordSet(context.clause_breaks)
         self._self_state = WordSet(context.self_state) if context.self_state else None
+        self._makers = WordSet(context.coursework_makers) if context.coursework_makers else None
 
     def suppresses(self, entry: Entry, span: list[int], message: MessageContext) -> bool:
         """True when this hit (entry, token positions) is turned off by the message's cues."""
@@ -140,7 +141,9 @@ class ContextRules:
                 return False
             if state is None or not state.contains(forms):
                 continue
-            if position + 1 in topic_positions:
+            if self._makers is not None and self._makers.contains(forms) and _coursework_follows(
+                position, span, topic_positions
+            ):
                 continue  # "tein opparin itsetuhoisuudesta": the writer's coursework
             # "mut" is "me" next to the hit ("mut raiskattiin") and "but" elsewhere
             # ("tärkee mut rankka"): a word that also breaks clauses counts only next to it.
@@ -216,9 +219,8 @@ class ContextRules:
         end. A person word up to 5 words after a `self_is` word ("oon tyttö") is the writer."""
         # In violence entries "kaveri"/"se" may be the attacker: only a word naming someone
         # else as the one harmed ("sitä", "häntä", "her") counts there.
-        others = (
-            self._victims if entry.category in self.context.victim_categories else self._others
-        )
+        victim_entry = entry.category in self.context.victim_categories
+        others = self._victims if victim_entry and not entry.victim_subject else self._others
         last_subject: str | None = None
         last_self_is = -_SELF_IS_REACH - 1
         clause_start = self._clause_start(span[0], tokens)
@@ -232,7 +234,6 @@ class ContextRules:
             elif others.contains(forms) and position - last_self_is > _SELF_IS_REACH:
                 last_subject = "other"
         if last_subject is None:
-            victim_entry = entry.category in self.context.victim_categories
             last_subject = self._person_nearby(others, span, clause_start, tokens, victim_entry)
         return last_subject
 
@@ -283,6 +284,18 @@ class ContextRules:
                 return position
             position -= 1
         return 0
+
+
+def _coursework_follows(position: int, span: list[int], topic_positions: set[int]) -> bool:
+    """A topic cue one or two words after the writer's word, with no hit between: "tein
+    opparin...", "teen lähihoitajan tehtävää...", "in my nursing course" (but not "mietin
+    itsemurhaa tunnilla")."""
+    for offset in (1, 2):
+        if position + offset in span:
+            return False
+        if position + offset in topic_positions:
+            return True
+    return False
 
 
 __all__ = ["ContextRules", "MessageContext", "WordSet"]

@@ -29,15 +29,15 @@ PERSONS = ("auto", "self", "other")
 _ENTRY_KEYS = {
     "id", "category", "lang", "any", "all", "regex", "needs", "window", "unless",
     "unless_window", "fuzzy", "examples", "not_examples", "person", "accident_possible",
-    "topic_word", "unless_before", "unless_before_window", "joke_possible",
+    "topic_word", "unless_before", "unless_before_window", "joke_possible", "victim_subject",
 }
 _CUE_KEYS = _ENTRY_KEYS - {"category", "person", "accident_possible", "topic_word",
-                           "joke_possible"} | {"kind"}
+                           "joke_possible", "victim_subject"} | {"kind"}
 _CONTEXT_KEYS = {
     "others", "victims", "victim_categories", "self", "self_is", "clause_breaks", "cues",
-    "self_state",
+    "self_state", "coursework_makers",
 }
-_OPTIONAL_CONTEXT_KEYS = {"self_state"}
+_OPTIONAL_CONTEXT_KEYS = {"self_state", "coursework_makers"}
 
 
 class LexiconError(ValueError):
@@ -91,6 +91,9 @@ class Entry:
     # Hyperbole that can be a joke ("hyppään ikkunasta jos kuulen tän biisin lol"): a `joke` cue
     # in its sentence (an if, a laugh and a trivial trigger) turns it off. The jump entries.
     joke_possible: bool = False
+    # A passive verb ("kaveri raiskattiin", "she was assaulted"): the person named before it is
+    # the one harmed, so in a violence entry "kaveri"/"she" makes it someone else's.
+    victim_subject: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ class Context:
     clause_breaks: Group
     cues: tuple[Entry, ...]
     self_state: Group | None = None  # the writer's own thoughts or state: keeps a topic word
+    # "tein / mun / my" just before a topic cue: the writer's coursework ("tein opparin...")
+    coursework_makers: Group | None = None
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,10 @@ def _parse_context(
             _parse_group(raw["self_state"], lists, (0, 0), "context.self_state")
             if raw.get("self_state") else None
         ),
+        coursework_makers=(
+            _parse_group(raw["coursework_makers"], lists, (0, 0), "context.coursework_makers")
+            if raw.get("coursework_makers") else None
+        ),
     )
 
 
@@ -290,6 +299,7 @@ def _parse_entry(
         accident_possible=bool(raw.get("accident_possible", False)),
         topic_word=bool(raw.get("topic_word", False)),
         joke_possible=bool(raw.get("joke_possible", False)),
+        victim_subject=bool(raw.get("victim_subject", False)),
     )
 
 

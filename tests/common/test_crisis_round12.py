@@ -1,0 +1,119 @@
+"""Stop 12's guard rules (kynnys/crisis/context.py, lexicon.py and data/crisis/lexicon.yml).
+Our own sentences, none from tests/crisis/.
+
+- `victim_subject`: after a passive verb ("kaveri raiskattiin", "she was assaulted") the
+  person named before it is the one harmed, so a friend's past that is over stays quiet.
+- `coursework_makers`: "teen / mun / my" one or two words before a lesson word is the
+  writer's coursework; a thought ("mietin tunnilla itsemurhaa") is not.
+- Moving away, a pill pack, army food, game deaths, "hirttäytyä johonkin", "jobbet dödar
+  mej": look-alikes. Implied plans ("mitä järkee tässä on enää", a place to be buried) and
+  secret filming: crises.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kynnys.crisis import get_guard
+from kynnys.crisis.guard import CrisisGuard
+from kynnys.crisis.lexicon import parse_lexicon
+
+GUARD = get_guard()
+
+QUIET = [
+    # a friend's past, told with a passive verb, that is over
+    "mun kaveri raiskattiin kolme vuotta sitten ja nyt se voi ihan hyvin",
+    "my cousin was assaulted years ago and she is doing great now",
+    "my sister was molested as a kid but thats years ago and shes doing great now",
+    # coursework and lessons
+    "teen sairaanhoitajan tehtävää yliannostuksista",
+    "i have to finish my psychology assignment on suicide",
+    # moving away, trips, the pill pack
+    "muutan vaihtoon saksaan, huomenna on mun vika päivä täällä",
+    "moving to another city next month so im giving away most of my stuff to friends",
+    "mun pillerilevyssä on 28 pilleriä, pidänkö taukoviikon",
+    # driving on (not onto) the motorway
+    "ajoin eilen ekaa kertaa moottoritiellä",
+    # things and games as what "kills" or hangs
+    "inttiruoka tappaa mut vielä",
+    "jobbet dödar mej den här veckan",
+    "pelissä piti hirttää yks npc",
+    "hyppäsin sillalta pelissä ja kuolin fall damageen",
+    "hirttäydyin siihen ajatukseen koko viikoks",
+    # an if, a laugh and Kela
+    "jos mun pitää vielä kerran soittaa kelaan ni mä hyppään ikkunasta haha",
+    # a book in Swedish
+    "jag läser en bok om en kille som skär sig, den är bra",
+    # hyperbole about being buried
+    "haluun haudata itteni peiton alle koko päiväks",
+    "tää flunssa vie mut hautaan",
+    "mitä järkee on enää lukea siihen kokeeseen",
+]
+
+FIRES = [
+    # the writer, passive verbs
+    "mut raiskattiin eilen bileissä",
+    "mua ahdisteltiin äsken bussissa",
+    "i was assaulted on my way home",
+    "i got stabbed",
+    "i think i got drugged at the party",
+    # someone else now, passive verbs
+    "mun kaveri raiskattiin viikonloppuna eikä se uskalla kertoo kellekään",
+    "my friend was raped last night",
+    # the writer long ago is still the writer
+    "mut raiskattiin vuosi sitten enkä oo kertonu kellekään",
+    # active verbs keep firing
+    "he raped me",
+    "my stepdad has been molesting me for years",
+    "my friend is being sextorted and talks about dying",
+    # a thought during a lesson
+    "mietin tunnilla itsemurhaa",
+    "mietin itsemurhaa tunnilla",
+    # implied plans
+    "ei oo duunia ei rahaa ei ketään, mitä järkee tässä on enää",
+    "kävin kattomassa paikkaa mihin mut vois haudata",
+    # secret filming, threats at school today
+    "he secretly filmed us and now hes sending it to everyone",
+    "ne odottaa mua koulun pihalla ja sano et mut pahotellaan tänää",
+    # a last day that is not a move
+    "tää on mun vika päivä täällä, en jaksa enää",
+]
+
+
+@pytest.mark.parametrize("text", QUIET)
+def test_look_alikes_stay_quiet(text: str) -> None:
+    assert GUARD.check(text) is None, GUARD.check_all(text)
+
+
+@pytest.mark.parametrize("text", FIRES)
+def test_crisis_messages_still_fire(text: str) -> None:
+    assert GUARD.check(text) is not None
+
+
+def _guard(victim_subject: bool) -> CrisisGuard:
+    return CrisisGuard(parse_lexicon({
+        "entries": [{"id": "fi_raped", "category": "sexual_violence", "any": ["raiskattiin"],
+                     "victim_subject": victim_subject, "examples": ["mut raiskattiin"]}],
+        "context": {
+            "others": ["kaveri"], "victims": ["kaveria"], "self": ["mut"], "self_is": ["oon"],
+            "victim_categories": ["sexual_violence"], "clause_breaks": ["ja"],
+            "cues": [{"id": "years_ago", "kind": "over", "all": [["vuosia"], ["sitten"]],
+                      "examples": ["vuosia sitten"]}],
+        },
+    }))
+
+
+def test_victim_subject_makes_the_person_before_a_passive_verb_the_one_harmed() -> None:
+    text = "kaveri raiskattiin vuosia sitten"
+    assert _guard(victim_subject=True).check(text) is None
+    # without the flag "kaveri" may be the attacker: it stays on
+    assert _guard(victim_subject=False).check(text) is not None
+    assert _guard(victim_subject=True).check("mut raiskattiin vuosia sitten") is not None
+
+
+def test_coursework_makers_are_optional() -> None:
+    lexicon = parse_lexicon({"entries": [{"id": "x", "category": "suicidal", "any": ["itsari"],
+                                          "examples": ["itsari"]}]})
+    assert lexicon.context is None
+    assert GUARD.lexicon.context is not None
+    assert GUARD.lexicon.context.coursework_makers is not None
