@@ -57,7 +57,8 @@ CRISIS_SETS = ROOT / "tests" / "crisis"
 DEFAULT_SETS: tuple[tuple[str, tuple[Path, ...]], ...] = tuple(
     (title, tuple(CRISIS_SETS / name for name in names))
     for title, names in (
-        ("final (blind)", ("eval_fresh13.yml", "eval_fresh14.yml")),
+        ("final (blind)", ("eval_fresh15.yml", "eval_fresh16.yml")),
+        ("development 11", ("eval_fresh13.yml", "eval_fresh14.yml")),
         ("development 10", ("eval_fresh11.yml", "eval_fresh12.yml")),
         ("development 9", ("eval_fresh9.yml", "eval_fresh10.yml")),
         ("development 8", ("eval_fresh7.yml", "eval_fresh8.yml")),
