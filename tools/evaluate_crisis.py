@@ -1,9 +1,8 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md): `eval_fresh13.yml` + `eval_fresh14.yml`, written blind and never
-tuned on (the final figures, reported together), and `eval_fresh11.yml` + `eval_fresh12.yml`,
-`eval_fresh9.yml` + `eval_fresh10.yml`,
-`eval_fresh7.yml` + `eval_fresh8.yml` and `eval_fresh5.yml` + `eval_fresh6.yml` (each pair
+The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh15.yml` + `eval_fresh16.yml`,
+written blind and never tuned on (the final figures, reported together), and the pairs from
+`eval_fresh13.yml` + `eval_fresh14.yml` down to `eval_fresh5.yml` + `eval_fresh6.yml` (each pair
 reported together), `eval_fresh4.yml`, `eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`,
 `eval_dev2.yml` and `eval_set.yml`, written blind too but since tuned against (development
 sets). For each set, four detectors:
