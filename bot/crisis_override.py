@@ -17,6 +17,11 @@ Every message whose intent ends up `crisis` also gets `crisis_level` in the pars
   lands here, not in an alarm. A crisis guess under `check_threshold` is left as the model put
   it (usually nlu_fallback): on the development sets those were ordinary messages only.
 
+`context_caps_model_alarm` (on by default): when the guard found crisis words but the message's
+own context turned them off (a friend's crisis that is over, a lesson or the news, a film, an
+if-and-a-laugh joke, a kitchen cut: `CrisisGuard.silenced`), a model `crisis` guess is at most a
+`check`, however sure the model is. The guard's own hits are never downgraded.
+
 The threshold is chosen on the crisis evaluation sets (docs/crisis-evaluation.md).
 
 Messages starting with "/" (intent payloads such as /greet{"language":"fi"}) are left alone:
@@ -109,9 +114,11 @@ def model_crisis_confidence(message: Message) -> float | None:
     return None
 
 
-def apply_model_level(message: Message, confidence: float, alarm_threshold: float) -> None:
+def apply_model_level(
+    message: Message, confidence: float, alarm_threshold: float, context_says_safe: bool = False
+) -> None:
     """The guard stayed silent: grade the model's own `crisis` (see the module docstring)."""
-    if confidence >= alarm_threshold:
+    if confidence >= alarm_threshold and not context_says_safe:
         level = ALARM
     else:
         level = CHECK
@@ -132,6 +139,7 @@ class CrisisOverride(GraphComponent, IntentClassifier):
         return {
             "alarm_threshold": DEFAULT_ALARM_THRESHOLD,
             "check_threshold": DEFAULT_CHECK_THRESHOLD,
+            "context_caps_model_alarm": True,
         }
 
     def __init__(self, config: dict[str, Any], guard: CrisisGuard | None = None) -> None:
@@ -146,6 +154,7 @@ class CrisisOverride(GraphComponent, IntentClassifier):
             )
         self.alarm_threshold = threshold
         self.check_threshold = check
+        self.context_caps_model_alarm = bool(self.component_config["context_caps_model_alarm"])
         self._guard = guard or get_guard()
 
     @classmethod
@@ -171,7 +180,12 @@ class CrisisOverride(GraphComponent, IntentClassifier):
                 continue
             confidence = model_crisis_confidence(message)
             if confidence is not None and confidence >= self.check_threshold:
-                apply_model_level(message, confidence, self.alarm_threshold)
+                context_says_safe = (
+                    self.context_caps_model_alarm
+                    and confidence >= self.alarm_threshold
+                    and self._silenced(text)
+                )
+                apply_model_level(message, confidence, self.alarm_threshold, context_says_safe)
         return messages
 
     def _check(self, text: str) -> CrisisHit | None:
@@ -180,3 +194,10 @@ class CrisisOverride(GraphComponent, IntentClassifier):
         except Exception:  # never let the guard break message handling
             logger.exception("crisis guard failed on a message")
             return None
+
+    def _silenced(self, text: str) -> bool:
+        try:
+            return bool(self._guard.silenced(text))
+        except Exception:  # on any doubt the model's alarm stands
+            logger.exception("crisis guard context failed on a message")
+            return False

@@ -80,6 +80,16 @@ class CrisisGuard:
         """Every entry that matched, most urgent first (for tests and evaluation)."""
         return self._hits(text, stop_at_first=False)
 
+    def silenced(self, text: str) -> list[CrisisHit]:
+        """The hits the message's own context turned off (someone else's crisis that is over,
+        a lesson, a film, a joke, a kitchen cut), when nothing else fired; else empty. The
+        NLU pipeline uses it so that a model guess on such a message is a check-in, not an
+        alarm."""
+        turned_off: list[CrisisHit] = []
+        if self._located_hits(tokenize(text), stop_at_first=True, silenced=turned_off):
+            return []
+        return turned_off
+
     def matches(self, rule_id: str, text: str) -> bool:
         return any(hit.rule_id == rule_id for hit in self.check_all(text))
 
@@ -195,10 +205,15 @@ class CrisisGuard:
         return [hit for hit, _ in self._located_hits(tokenize(text), stop_at_first)]
 
     def _located_hits(
-        self, tokens: Tokens, stop_at_first: bool, every_span: bool = False
+        self,
+        tokens: Tokens,
+        stop_at_first: bool,
+        every_span: bool = False,
+        silenced: list[CrisisHit] | None = None,
     ) -> list[tuple[CrisisHit, list[int]]]:
         """Hits with the token positions they matched. every_span: each place an entry matches
-        (for context cues: "koulussa ... ja puhuttiin itsemurhasta" has a cue in each clause)."""
+        (for context cues: "koulussa ... ja puhuttiin itsemurhasta" has a cue in each clause).
+        silenced: collects the matches that context cues turned off."""
         # positions[(entry, group)] -> token positions satisfying that group
         positions: dict[_Key, list[int]] = {}
         keys_of_form = self._keys_of_form
@@ -239,6 +254,8 @@ class CrisisGuard:
                     if message is None:
                         message = self._message_context(tokens)
                     if message.cues and self._context.suppresses(entry, span, message):
+                        if silenced is not None:
+                            silenced.append(CrisisHit(entry.category, term, entry.id))
                         continue
                 hits.append((CrisisHit(entry.category, term, entry.id), span))
                 matched += 1

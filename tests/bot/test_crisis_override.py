@@ -170,6 +170,50 @@ def test_a_crisis_guess_under_the_check_threshold_gets_no_check_in(
     assert message.get("intent")["name"] == ("nlu_fallback" if level is None else "crisis")
 
 
+PAST_AND_OVER = "my cousin overdosed last year, he recovered and is in rehab now"
+
+
+def test_a_sure_model_guess_is_a_check_when_the_context_silenced_the_crisis_words(
+    component: CrisisOverride,
+) -> None:
+    assert get_guard().check(PAST_AND_OVER) is None and get_guard().silenced(PAST_AND_OVER)
+    message = _message(PAST_AND_OVER, intent="crisis", confidence=0.95)
+    component.process([message])
+    assert message.get("intent")["name"] == "crisis"
+    assert message.get("crisis_level") == "check"  # still 112 and the line, no alert
+
+
+def test_the_context_cap_can_be_switched_off() -> None:
+    component = CrisisOverride({"context_caps_model_alarm": False})
+    message = _message(PAST_AND_OVER, intent="crisis", confidence=0.95)
+    component.process([message])
+    assert message.get("crisis_level") == "alarm"
+
+
+def test_without_silenced_crisis_words_a_sure_model_guess_stays_an_alarm(
+    component: CrisisOverride,
+) -> None:
+    text = "en jaksa tätä enää yhtään, kaikki on ihan turhaa"
+    assert get_guard().check(text) is None and not get_guard().silenced(text)
+    message = _message(text, intent="crisis", confidence=0.95)
+    component.process([message])
+    assert message.get("crisis_level") == "alarm"
+
+
+def test_a_failing_context_check_leaves_the_alarm_standing() -> None:
+    class BrokenContext:
+        def check(self, text: str) -> None:
+            return None
+
+        def silenced(self, text: str) -> list[object]:
+            raise RuntimeError("boom")
+
+    component = CrisisOverride({}, guard=BrokenContext())  # type: ignore[arg-type]
+    message = _message(PAST_AND_OVER, intent="crisis", confidence=0.95)
+    component.process([message])
+    assert message.get("crisis_level") == "alarm"
+
+
 def test_a_guard_hit_is_an_alarm_whatever_the_check_threshold() -> None:
     component = CrisisOverride({"alarm_threshold": 0.6, "check_threshold": 0.6})
     message = _message("oon viillelly taas", intent="feeling_bad", confidence=0.9)

@@ -117,3 +117,12 @@ def test_coursework_makers_are_optional() -> None:
     assert lexicon.context is None
     assert GUARD.lexicon.context is not None
     assert GUARD.lexicon.context.coursework_makers is not None
+
+
+def test_silenced_lists_the_hits_the_context_turned_off() -> None:
+    past = "mun serkku otti liikaa lääkkeitä viime vuonna ja nyt se on ihan kunnossa"
+    assert GUARD.check(past) is None
+    assert {hit.category for hit in GUARD.silenced(past)} & {"overdose", "friend_in_danger"}
+    assert GUARD.silenced("moi, mitä kuuluu") == []
+    # something fired: nothing is "silenced", whatever else the message says
+    assert GUARD.silenced("kaveri viilteli vuosia sitten mut nyt mä haluun kuolla") == []
