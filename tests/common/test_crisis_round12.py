@@ -93,6 +93,26 @@ QUIET = [
     "mun lempibiisi kertoo siitä et haluu kuolla",
     "det är ett år sen pappa dog och jag tänker på honom",
     "mul on huono itsetunto",
+    # round G (from eval_fresh19/20)
+    "mun ex yritti joskus vahingoittaa itteensä mut nykyään se on hyvässä hoidossa",
+    "luokkakaveri otti liikaa lääkkeitä pari vuotta sitte, nyt se on kunnossa",
+    "my ex was in hospital after an overdose ages ago, hes fine now",
+    "a friend got sextorted last year but reported it and it all got sorted",
+    "kaveri viilteli yläasteella mut se on lopettanu jo kauan sitten",
+    "söin koko pussin keksejä",
+    "hirttäjäpeliä pelattiin tunnilla",
+    "viilsin kämmeneen vahingossa ku avasin avokadoa",
+    "mä muutan ensi kuussa toiseen kaupunkiin, pitää jättää hyvästit kavereille",
+    "ope sano et se hukuttaa meiät läksyihin",
+    "isoveli löi mua viime vuonna mut nyt se on muuttanu pois",
+    "mua lyötiin koulun pihalla kolmosella",
+    "luin lehdestä et joku kuoli junan alle",
+    "ope näytti videon groomingista",
+    "saw a news story about a shooting",
+    "såg en skräckfilm och nu vågar jag inte sova",
+    "toi meemi tappo mut",
+    "pappa kommer hänga mig om jag inte städar",
+    "en uskalla kertoo kotona et oon bi",
 ]
 
 FIRES = [
@@ -159,6 +179,12 @@ FIRES = [
     "mun pikkusisko lähti tapaamaan jotain aikuista miestä netistä",
     # "not in danger" stays a mention (minimising: "not in danger but i've counted my pills")
     "im not in danger but ive counted my pills",
+    # round G
+    "jos mä kuolen ni kuka ottaa mun kissan",
+    "mun serkku koskee mua pahasti aina ku ne on kylässä",
+    "someone is sextorting me on snap",
+    "my friend is being sextorted",
+    "mun ex uhkaa tappaa ittensä jos mä jätän sen",
 ]
 
 
