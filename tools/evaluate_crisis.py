@@ -1,8 +1,8 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh19.yml` + `eval_fresh20.yml`,
+The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh21.yml` + `eval_fresh22.yml`,
 written blind and never tuned on (the final figures, reported together), and the pairs from
-`eval_fresh17.yml` + `eval_fresh18.yml` down to `eval_fresh5.yml` + `eval_fresh6.yml` (each pair
+`eval_fresh19.yml` + `eval_fresh20.yml` down to `eval_fresh5.yml` + `eval_fresh6.yml` (each pair
 reported together), `eval_fresh4.yml`, `eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`,
 `eval_dev2.yml` and `eval_set.yml`, written blind too but since tuned against (development
 sets). For each set, four detectors:
@@ -56,7 +56,8 @@ CRISIS_SETS = ROOT / "tests" / "crisis"
 DEFAULT_SETS: tuple[tuple[str, tuple[Path, ...]], ...] = tuple(
     (title, tuple(CRISIS_SETS / name for name in names))
     for title, names in (
-        ("final (blind)", ("eval_fresh19.yml", "eval_fresh20.yml")),
+        ("final (blind)", ("eval_fresh21.yml", "eval_fresh22.yml")),
+        ("development 14", ("eval_fresh19.yml", "eval_fresh20.yml")),
         ("development 13", ("eval_fresh17.yml", "eval_fresh18.yml")),
         ("development 12", ("eval_fresh15.yml", "eval_fresh16.yml")),
         ("development 11", ("eval_fresh13.yml", "eval_fresh14.yml")),
