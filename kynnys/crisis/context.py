@@ -196,11 +196,7 @@ class ContextRules:
             return True
         if kind == "fiction":
             return False
-        return not any(
-            mark in tokens.gap_before(position)
-            for position in range(span[-1] + 1, cue[0] + 1)
-            for mark in _SENTENCE_BREAKS
-        )
+        return cue[0] <= self._sentence_end(span[-1], tokens)
 
     def about_someone_else(self, entry: Entry, span: list[int], tokens: Tokens) -> bool:
         """Whether the hit is about someone else: never for `person: self` entries or when
