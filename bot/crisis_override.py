@@ -52,6 +52,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.crisis_classifier import SCORE_KEY
 from kynnys.crisis import CrisisGuard, CrisisHit, get_guard
 
 CRISIS_INTENT = "crisis"
@@ -114,6 +115,12 @@ def model_crisis_confidence(message: Message) -> float | None:
     return None
 
 
+def crisis_score(message: Message) -> float | None:
+    """The crisis classifier's score (bot.crisis_classifier), when it scored the message."""
+    score = message.get(SCORE_KEY)
+    return float(score) if isinstance(score, (int, float)) else None
+
+
 def apply_model_level(
     message: Message, confidence: float, alarm_threshold: float, context_says_safe: bool = False
 ) -> None:
@@ -122,9 +129,9 @@ def apply_model_level(
         level = ALARM
     else:
         level = CHECK
-        intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) != CRISIS_INTENT:  # nlu_fallback over a crisis guess
-            make_crisis_the_intent(message, confidence, drop=(CRISIS_INTENT, FALLBACK_INTENT))
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) != CRISIS_INTENT:  # another intent or nlu_fallback led
+        make_crisis_the_intent(message, confidence, drop=(CRISIS_INTENT, FALLBACK_INTENT))
     message.set(LEVEL_KEY, level, add_to_output=True)
 
 
@@ -178,14 +185,21 @@ class CrisisOverride(GraphComponent, IntentClassifier):
             if hit is not None:
                 apply_crisis_hit(message, hit)
                 continue
-            confidence = model_crisis_confidence(message)
-            if confidence is not None and confidence >= self.check_threshold:
+            intent_confidence = model_crisis_confidence(message)
+            score = crisis_score(message)
+            if score is None:  # no crisis classifier in the pipeline: the intent model decides
+                score, intent_confidence = intent_confidence, None
+            if score is None:
+                continue
+            if score >= self.check_threshold or (
+                intent_confidence is not None and intent_confidence >= self.check_threshold
+            ):
                 context_says_safe = (
                     self.context_caps_model_alarm
-                    and confidence >= self.alarm_threshold
+                    and score >= self.alarm_threshold
                     and self._silenced(text)
                 )
-                apply_model_level(message, confidence, self.alarm_threshold, context_says_safe)
+                apply_model_level(message, score, self.alarm_threshold, context_says_safe)
         return messages
 
     def _check(self, text: str) -> CrisisHit | None:

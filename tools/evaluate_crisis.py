@@ -1,15 +1,15 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh21.yml` + `eval_fresh22.yml`,
-written blind and never tuned on (the final figures, reported together), and the pairs from
-`eval_fresh19.yml` + `eval_fresh20.yml` down to `eval_fresh5.yml` + `eval_fresh6.yml` (each pair
-reported together), `eval_fresh4.yml`, `eval_fresh3.yml`, `eval_fresh2.yml`, `eval_fresh.yml`,
-`eval_dev2.yml` and `eval_set.yml`, written blind too but since tuned against (development
-sets). For each set, four detectors:
+The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh23.yml` … `eval_fresh26.yml`,
+written blind and never tuned on or trained on (the final figures, reported together). The
+earlier sets were measured blind once each and are now training data of the crisis classifier
+(`data/crisis/examples/`), so they are not reported here: figures on them would be in-sample.
+For each set, four detectors:
 
 - guard alone: the lexicon (kynnys.crisis);
-- NLU alone: the model's top intent is `crisis`, with the CrisisOverride switched off through
-  KYNNYS_CRISIS_OVERRIDE=off (an evaluation-only switch);
+- NLU alone: with the CrisisOverride switched off through KYNNYS_CRISIS_OVERRIDE=off (an
+  evaluation-only switch), the crisis classifier's `crisis_score` is at least the alarm
+  threshold (config.yml); for a model without that classifier, the top intent is `crisis`;
 - guard + NLU (alarm): the deployed pipeline with the override on; a message counts when its
   parse result says crisis_level "alarm" (the guard fired, or the model is at least
   alarm_threshold sure): emergency numbers, front of the queue, volunteers alerted;
@@ -38,7 +38,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kynnys.crisis.evaluation import (  # noqa: E402
-    EVAL_SET,
     NLU_HELDOUT,
     EvalItem,
     Report,
@@ -51,27 +50,16 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
 CRISIS_SETS = ROOT / "tests" / "crisis"
-# The sets in report order, newest first: (title, files). Each pair: two authors, two angles,
-# reported together. A new final pair goes on top and the old one becomes the next development set.
+# The sets in report order: (title, files), files reported together. Four authors, four angles.
+# Once measured and read, a set moves to data/crisis/examples/ (training data) and new blind
+# sets take its place here.
 DEFAULT_SETS: tuple[tuple[str, tuple[Path, ...]], ...] = tuple(
     (title, tuple(CRISIS_SETS / name for name in names))
     for title, names in (
-        ("final (blind)", ("eval_fresh21.yml", "eval_fresh22.yml")),
-        ("development 14", ("eval_fresh19.yml", "eval_fresh20.yml")),
-        ("development 13", ("eval_fresh17.yml", "eval_fresh18.yml")),
-        ("development 12", ("eval_fresh15.yml", "eval_fresh16.yml")),
-        ("development 11", ("eval_fresh13.yml", "eval_fresh14.yml")),
-        ("development 10", ("eval_fresh11.yml", "eval_fresh12.yml")),
-        ("development 9", ("eval_fresh9.yml", "eval_fresh10.yml")),
-        ("development 8", ("eval_fresh7.yml", "eval_fresh8.yml")),
-        ("development 7", ("eval_fresh5.yml", "eval_fresh6.yml")),
-        ("development 6", ("eval_fresh4.yml",)),
-        ("development 5", ("eval_fresh3.yml",)),
-        ("development 4", ("eval_fresh2.yml",)),
-        ("development 3", ("eval_fresh.yml",)),
-        ("development 2", ("eval_dev2.yml",)),
+        ("final (blind)", ("eval_fresh23.yml", "eval_fresh24.yml", "eval_fresh25.yml",
+                           "eval_fresh26.yml")),
     )
-) + (("development 1", (EVAL_SET,)),)
+)
 OUTPUT = ROOT / "docs" / "crisis-evaluation.md"
 RECALL_TARGET = 0.99
 FALSE_ALARM_TARGET = 0.05
@@ -80,12 +68,28 @@ FALSE_ALARM_TARGET = 0.05
 TRUST_NOTE = (
     "**How far to trust each set.** Every set was written blind: by someone who had not seen",
     "the lexicon or the NLU data. A set stops being blind once anyone changes the detectors",
-    "after reading its misses; from then on it is a development set and its figures are",
-    "optimistic. `tests/crisis/README.md` records which set is in which state. Only the set",
-    "marked *final (blind)* estimates how the detectors do on messages nobody has seen.",
+    "after reading its misses. Measured sets move to `data/crisis/examples/`, where the crisis",
+    "classifier learns from them, so they are no longer reported here.",
+    "`tests/crisis/README.md` records which set is in which state. Only the set marked",
+    "*final (blind)* estimates how the detectors do on messages nobody has seen.",
 )
 
-THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+THRESHOLDS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95)  # the intent model's crisis confidence
+SCORE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)  # the crisis classifier's score
+CONFIG = ROOT / "config.yml"
+
+
+def alarm_threshold(config: Path = CONFIG) -> float:
+    """CrisisOverride's alarm_threshold in config.yml (its default when not set)."""
+    import yaml
+
+    from bot.crisis_override import DEFAULT_ALARM_THRESHOLD
+
+    pipeline = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("pipeline") or []
+    for component in pipeline:
+        if str(component.get("name", "")).endswith("CrisisOverride"):
+            return float(component.get("alarm_threshold", DEFAULT_ALARM_THRESHOLD))
+    return DEFAULT_ALARM_THRESHOLD
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class Parsed:
     intent: str  # top intent with the override off (the model alone)
     confidence: float
     level: str | None  # crisis_level with the override on (the deployed pipeline)
+    score: float | None = None  # the crisis classifier's crisis_score, when the model has one
 
 
 def parse_with_model(model: Path, texts: list[str]) -> dict[str, Parsed]:
@@ -102,16 +107,20 @@ def parse_with_model(model: Path, texts: list[str]) -> dict[str, Parsed]:
     agent = Agent.load(str(model))
 
     async def parse_all() -> dict[str, Parsed]:
-        alone: dict[str, tuple[str, float]] = {}
+        alone: dict[str, tuple[str, float, float | None]] = {}
         os.environ["KYNNYS_CRISIS_OVERRIDE"] = "off"
         for text in texts:
-            intent = (await agent.parse_message(text)).get("intent") or {}
-            alone[text] = (str(intent.get("name")), float(intent.get("confidence") or 0.0))
+            result = await agent.parse_message(text)
+            intent = result.get("intent") or {}
+            score = result.get("crisis_score")
+            alone[text] = (str(intent.get("name")), float(intent.get("confidence") or 0.0),
+                           float(score) if isinstance(score, (int, float)) else None)
         os.environ["KYNNYS_CRISIS_OVERRIDE"] = "on"
         results: dict[str, Parsed] = {}
         for text in texts:
             level = (await agent.parse_message(text)).get("crisis_level")
-            results[text] = Parsed(*alone[text], str(level) if level else None)
+            name, confidence, score = alone[text]
+            results[text] = Parsed(name, confidence, str(level) if level else None, score)
         return results
 
     try:
@@ -137,10 +146,13 @@ def level_detector(
 def nlu_detector(
     results: dict[str, Parsed], threshold: float = 0.0
 ) -> Callable[[str], str | None]:
-    """Crisis when the model's top intent is `crisis` with at least this confidence."""
+    """Crisis when the crisis classifier's score is at least `threshold`; for a model without
+    that classifier, when the top intent is `crisis` with at least this confidence."""
 
     def detect(text: str) -> str | None:
         parsed = results[text]
+        if parsed.score is not None:
+            return f"crisis score {parsed.score:.2f}" if parsed.score >= threshold else None
         if parsed.intent == "crisis" and parsed.confidence >= threshold:
             return f"nlu {parsed.confidence:.2f}"
         return None
@@ -159,10 +171,11 @@ def render_thresholds(rows: list[tuple[float, Report, Report]]) -> list[str]:
         "",
         "### NLU confidence threshold",
         "",
-        "How the alarm would change if the model's `crisis` only counted above a confidence",
-        "(CrisisOverride's `alarm_threshold` in config.yml; the guard is unaffected). Threshold 0",
-        "is the plain top intent. Below the threshold the deployed bot asks a gentle check-in",
-        "question instead of raising an alarm.",
+        "How the alarm would change if the model side of a crisis only counted from a threshold",
+        "up (CrisisOverride's `alarm_threshold` in config.yml; the guard is unaffected): the",
+        "crisis classifier's `crisis_score`, or for a model without it the intent model's",
+        "`crisis` confidence (threshold 0 is then its plain top intent). Below the threshold the",
+        "deployed bot asks a gentle check-in question instead of raising an alarm.",
         "",
         "| threshold | NLU recall | NLU false alarms | guard + NLU recall | guard + NLU false alarms |",
         "|---:|---:|---:|---:|---:|",
@@ -323,15 +336,20 @@ def evaluate_set(
         parsed = parse_with_model(model, [item.text for item in items])
     except ImportError:
         return result, "Rasa is not importable here (use .venv-bot): guard alone only."
-    for threshold in THRESHOLDS:
+    scored = any(p.score is not None for p in parsed.values())
+    for threshold in SCORE_THRESHOLDS if scored else THRESHOLDS:
         nlu = nlu_detector(parsed, threshold)
         result.thresholds.append((
             threshold,
             evaluate("NLU alone", items, nlu),
             evaluate("guard + NLU", items, either(detect_guard, nlu)),
         ))
+    nlu_alone = (
+        evaluate("NLU alone", items, nlu_detector(parsed, alarm_threshold()))
+        if scored else result.thresholds[0][1]
+    )
     result.reports += [
-        result.thresholds[0][1],
+        nlu_alone,
         evaluate("guard + NLU (alarm)", items, level_detector(parsed, ("alarm",))),
         evaluate("guard + NLU (alarm or check-in)", items,
                  level_detector(parsed, ("alarm", "check"))),

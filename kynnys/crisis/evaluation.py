@@ -1,4 +1,6 @@
-"""Recall and false alarms of a crisis detector on tests/crisis/eval_set.yml.
+"""Recall and false alarms of a crisis detector on a crisis evaluation set (the default:
+data/crisis/examples/eval_set.yml, the first one, now also training data of the crisis
+classifier; the sets not trained on are in tests/crisis/).
 
 Used by tools/evaluate_crisis.py (guard alone, NLU alone, both) and by the pytest that holds
 the guard to a floor.
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-EVAL_SET = Path(__file__).resolve().parents[2] / "tests" / "crisis" / "eval_set.yml"
+EVAL_SET = Path(__file__).resolve().parents[2] / "data" / "crisis" / "examples" / "eval_set.yml"
 NLU_HELDOUT = Path(__file__).resolve().parents[2] / "tests" / "nlu" / "heldout.yml"
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 

@@ -1,5 +1,5 @@
 """The crisis guard on families of messages found missing by the blind development set
-tests/crisis/eval_dev2.yml, written in our own words (never copied from tests/crisis/): each
+data/crisis/examples/eval_dev2.yml, written in our own words (never copied from the evaluation sets): each
 family's crisis messages fire, and everyday look-alikes of the same words stay quiet."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The guard alone holds a floor on the independent evaluation set tests/crisis/eval_set.yml.
+"""The guard alone holds a floor on the independent evaluation set data/crisis/examples/eval_set.yml.
 If a lexicon edit breaks recall or adds false alarms, this fails. Full figures (per category,
 per language, with the NLU model): tools/evaluate_crisis.py -> docs/crisis-evaluation.md."""
 

@@ -1,5 +1,5 @@
 """The crisis guard on round-3 and round-4 families (found with the development sets
-tests/crisis/eval_fresh.yml and eval_fresh2.yml), written in our own words, never copied
+data/crisis/examples/eval_fresh.yml and eval_fresh2.yml), written in our own words, never copied
 from tests/crisis/:
 look-alikes of crisis words stay quiet, and the same words said about a crisis now still fire."""
 

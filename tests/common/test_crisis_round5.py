@@ -1,5 +1,5 @@
 """The crisis guard on round-5 families (gaps found with development set 5,
-tests/crisis/eval_fresh3.yml). Each family was written first as our own sentences, in
+data/crisis/examples/eval_fresh3.yml). Each family was written first as our own sentences, in
 fi/sv/en, before its rule; none is copied from tests/crisis/. Every family has messages
 that must fire and look-alikes sharing its words that must stay quiet."""
 
