@@ -35,6 +35,15 @@ def test_crisis_override_is_last_and_after_the_fallback() -> None:
     assert NAMES.index("FallbackClassifier") < NAMES.index("bot.crisis_override.CrisisOverride")
 
 
+def test_the_crisis_classifier_scores_before_the_override_from_existing_examples() -> None:
+    classifier = "bot.crisis_classifier.CrisisClassifier"
+    assert NAMES.index("bot.tfidf_intent_classifier.TfidfIntentClassifier") < NAMES.index(classifier)
+    assert NAMES.index(classifier) < NAMES.index("bot.crisis_override.CrisisOverride")
+    settings = next(c for c in CONFIG["pipeline"] if c["name"] == classifier)
+    examples = Path(__file__).resolve().parents[2] / settings["examples"]
+    assert examples.is_dir() and any(examples.glob("*.yml"))
+
+
 def test_entities_come_from_our_extractors_not_from_diet() -> None:
     assert "bot.municipality_extractor.MunicipalityExtractor" in NAMES
     assert "bot.language_detector.LanguageDetector" in NAMES
