@@ -20,9 +20,11 @@ class-balanced logistic regression.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,19 +37,22 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
 from sklearn.compose import ColumnTransformer
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import normalize
 
 from bot.finnish import lemma
 
 CRISIS_INTENT = "crisis"
 SCORE_KEY = "crisis_score"
-MODEL_FILE = "crisis_classifier.skops"
-# What a persisted pipeline may contain besides scikit-learn's own types.
-TRUSTED_TYPES = frozenset({"scipy.sparse._csr.csr_matrix", "numpy.int64"})
+VOCABULARY_FILE = "vocabulary.json"
+WEIGHTS_FILE = "weights.npz"
+WORD_NGRAMS = (1, 2)
+CHAR_NGRAMS = (2, 5)
 _EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
 
 logger = logging.getLogger(__name__)
@@ -87,8 +92,81 @@ def load_examples(path: Path) -> list[tuple[str, bool]]:
     return pairs
 
 
-class UntrustedModelError(ValueError):
-    """The stored model holds types that skops should not load."""
+def _word_vectorizer(**settings: Any) -> CountVectorizer:
+    return CountVectorizer(analyzer="word", ngram_range=WORD_NGRAMS, token_pattern=r"\S+",
+                           **settings)
+
+
+def _char_vectorizer(**settings: Any) -> CountVectorizer:
+    return CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, **settings)
+
+
+@dataclass
+class CrisisScorer:
+    """The trained model in the form it is stored and used: the two vocabularies, the idf
+    weights and the regression's weights. Stored as JSON and a NumPy archive (no pickle), and
+    much smaller in memory than the fitted scikit-learn pipeline (which keeps every n-gram it
+    cut away)."""
+
+    words: list[str]
+    chars: list[str]
+    idf: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def __post_init__(self) -> None:
+        self._words = _word_vectorizer(vocabulary={t: i for i, t in enumerate(self.words)})
+        self._chars = _char_vectorizer(vocabulary={t: i for i, t in enumerate(self.chars)})
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Pipeline) -> CrisisScorer:
+        features = pipeline.named_steps["features"]
+        regression = pipeline.named_steps["regression"]
+        if list(regression.classes_) != [False, True]:
+            raise ValueError("CrisisClassifier: the regression must be crisis-or-not")
+
+        def ordered(vectorizer: CountVectorizer) -> list[str]:
+            terms = [""] * len(vectorizer.vocabulary_)
+            for term, index in vectorizer.vocabulary_.items():
+                terms[index] = term
+            return terms
+
+        return cls(
+            words=ordered(features.named_transformers_["words"]),
+            chars=ordered(features.named_transformers_["chars"]),
+            idf=np.asarray(pipeline.named_steps["tfidf"].idf_, dtype=np.float64),
+            coef=np.asarray(regression.coef_[0], dtype=np.float64),
+            intercept=float(regression.intercept_[0]),
+        )
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """P(crisis) per text: sublinear tf-idf, L2 norm, logistic regression."""
+        columns = _columns(texts)
+        counts = hstack([
+            self._words.transform(columns[:, 0]), self._chars.transform(columns[:, 1])
+        ]).tocsr().astype(np.float64)
+        np.log(counts.data, out=counts.data)
+        counts.data += 1.0
+        weighted = normalize(csr_matrix(counts.multiply(self.idf)))
+        logits = weighted @ self.coef + self.intercept
+        return np.asarray(1.0 / (1.0 + np.exp(-logits)))
+
+    def save(self, folder: Path) -> None:
+        (folder / VOCABULARY_FILE).write_text(
+            json.dumps({"words": self.words, "chars": self.chars}, ensure_ascii=False),
+            encoding="utf-8")
+        np.savez(folder / WEIGHTS_FILE, idf=self.idf, coef=self.coef,
+                 intercept=np.array([self.intercept]))
+
+    @classmethod
+    def load(cls, folder: Path) -> CrisisScorer:
+        vocabulary = json.loads((folder / VOCABULARY_FILE).read_text(encoding="utf-8"))
+        with np.load(folder / WEIGHTS_FILE, allow_pickle=False) as weights:
+            idf, coef, intercept = weights["idf"], weights["coef"], weights["intercept"]
+        words, chars = list(vocabulary["words"]), list(vocabulary["chars"])
+        if not len(idf) == len(coef) == len(words) + len(chars):
+            raise ValueError(f"CrisisClassifier: vocabulary and weights of {folder} differ")
+        return cls(words, chars, idf, coef, float(intercept[0]))
 
 
 @DefaultV1Recipe.register(
@@ -113,7 +191,7 @@ class CrisisClassifier(GraphComponent):
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        pipeline: Pipeline | None = None,
+        scorer: CrisisScorer | None = None,
     ) -> None:
         self.config = {**self.get_default_config(), **config}
         if float(self.config["C"]) <= 0:
@@ -122,7 +200,7 @@ class CrisisClassifier(GraphComponent):
             raise ValueError("CrisisClassifier: example_weight must be positive")
         self._model_storage = model_storage
         self._resource = resource
-        self.pipeline = pipeline
+        self.scorer = scorer
 
     @classmethod
     def create(
@@ -150,10 +228,8 @@ class CrisisClassifier(GraphComponent):
         min_df = int(self.config["min_df"])
         return Pipeline([
             ("features", ColumnTransformer([
-                ("words", CountVectorizer(analyzer="word", ngram_range=(1, 2),
-                                          token_pattern=r"\S+", min_df=min_df), 0),
-                ("chars", CountVectorizer(analyzer="char_wb", ngram_range=(2, 5),
-                                          min_df=min_df), 1),
+                ("words", _word_vectorizer(min_df=min_df), 0),
+                ("chars", _char_vectorizer(min_df=min_df), 1),
             ])),
             ("tfidf", TfidfTransformer(sublinear_tf=True)),
             ("regression", LogisticRegression(
@@ -184,7 +260,7 @@ class CrisisClassifier(GraphComponent):
         texts, labels, weights = self.training_examples(training_data)
         if len(set(labels)) < 2:
             logger.warning("CrisisClassifier: needs crisis and other examples; no model trained")
-            self.pipeline = None
+            self.scorer = None
         else:
             pipeline = self._new_pipeline()
             with warnings.catch_warnings():
@@ -192,17 +268,15 @@ class CrisisClassifier(GraphComponent):
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 pipeline.fit(_columns(texts), np.array(labels, dtype=bool),
                              regression__sample_weight=np.array(weights))
-            self.pipeline = pipeline
+            self.scorer = CrisisScorer.from_pipeline(pipeline)
         self.persist()
         return self._resource
 
     def persist(self) -> None:
-        if self.pipeline is None:
+        if self.scorer is None:
             return
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(self.pipeline, model_dir / MODEL_FILE)
+            self.scorer.save(Path(model_dir))
 
     @classmethod
     def load(
@@ -213,32 +287,21 @@ class CrisisClassifier(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> CrisisClassifier:
-        import skops.io as sio
-
         try:
             with model_storage.read_from(resource) as model_dir:
-                path = model_dir / MODEL_FILE
-                untrusted = set(sio.get_untrusted_types(file=path)) - TRUSTED_TYPES
-                if untrusted:
-                    raise UntrustedModelError(
-                        f"CrisisClassifier: untrusted types in {path}: {untrusted}")
-                pipeline = sio.load(path, trusted=sorted(TRUSTED_TYPES))
-        except UntrustedModelError:
-            raise
+                scorer = CrisisScorer.load(Path(model_dir))
         except (ValueError, FileNotFoundError):  # trained without both classes: nothing stored
             logger.warning("CrisisClassifier: no trained model; the intent model's crisis counts")
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, pipeline)
+        return cls(config, model_storage, resource, scorer)
 
     def scores(self, texts: list[str]) -> list[float]:
-        if self.pipeline is None or not texts:
+        if self.scorer is None or not texts:
             return []
-        probabilities = self.pipeline.predict_proba(_columns(texts))
-        crisis_column = list(self.pipeline.classes_).index(True)
-        return [float(row[crisis_column]) for row in probabilities]
+        return [float(score) for score in self.scorer.scores(texts)]
 
     def process(self, messages: list[Message]) -> list[Message]:
-        if self.pipeline is None:
+        if self.scorer is None:
             return messages
         scored = [
             message for message in messages

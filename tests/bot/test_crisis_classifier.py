@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.crisis_classifier import CrisisClassifier, lemma_text, load_examples
+from bot.crisis_classifier import CrisisClassifier, CrisisScorer, _columns, lemma_text, load_examples
 from bot.crisis_override import CrisisOverride
 
 EXAMPLES = """\
@@ -69,6 +69,34 @@ def test_a_change_in_the_examples_changes_the_training_fingerprint(tmp_path: Pat
 def test_non_positive_settings_are_refused(key: str) -> None:
     with pytest.raises(ValueError, match=key):
         CrisisClassifier({key: 0}, None, None)  # type: ignore[arg-type]
+
+
+def test_the_stored_scorer_gives_the_fitted_pipelines_probabilities(tmp_path: Path) -> None:
+    import numpy as np
+
+    (tmp_path / "a.yml").write_text(EXAMPLES, encoding="utf-8")
+    pairs = load_examples(tmp_path / "a.yml") * 2
+    component = CrisisClassifier({"min_df": 1}, None, None)  # type: ignore[arg-type]
+    pipeline = component._new_pipeline()
+    texts = [text for text, _ in pairs]
+    pipeline.fit(_columns(texts), np.array([label for _, label in pairs]))
+    scorer = CrisisScorer.from_pipeline(pipeline)
+    scorer.save(tmp_path)
+    loaded = CrisisScorer.load(tmp_path)
+    probe = texts[:4] + ["ihan uusi viesti jota ei oo nähty", "Ä!", ""]
+    expected = pipeline.predict_proba(_columns(probe))[:, 1]
+    assert np.allclose(scorer.scores(probe), expected)
+    assert np.allclose(loaded.scores(probe), expected)
+    assert loaded.scores(texts[:1])[0] > 0.5 > loaded.scores(texts[4:5])[0]
+
+
+def test_a_damaged_stored_scorer_is_refused(tmp_path: Path) -> None:
+    import numpy as np
+
+    CrisisScorer(["a"], ["b"], np.ones(2), np.ones(2), 0.0).save(tmp_path)
+    np.savez(tmp_path / "weights.npz", idf=np.ones(3), coef=np.ones(3), intercept=np.zeros(1))
+    with pytest.raises(ValueError, match="differ"):
+        CrisisScorer.load(tmp_path)
 
 
 # --- CrisisOverride grades the score ----------------------------------------------------------
