@@ -290,8 +290,11 @@ class CrisisClassifier(GraphComponent):
         try:
             with model_storage.read_from(resource) as model_dir:
                 scorer = CrisisScorer.load(Path(model_dir))
-        except (ValueError, FileNotFoundError):  # trained without both classes: nothing stored
-            logger.warning("CrisisClassifier: no trained model; the intent model's crisis counts")
+        except (ValueError, FileNotFoundError) as error:
+            # nothing stored (trained without both classes) or a damaged store: the bot still
+            # runs, and CrisisOverride grades the intent model's crisis as before
+            logger.warning("CrisisClassifier: no usable model (%s); the intent model's crisis "
+                           "counts", error)
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, scorer)
 

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.crisis_classifier import CrisisClassifier, CrisisScorer, _columns, lemma_text, load_examples
+from bot.crisis_classifier import (
+    CrisisClassifier,
+    CrisisScorer,
+    _columns,
+    lemma_text,
+    load_examples,
+)
 from bot.crisis_override import CrisisOverride
 
 EXAMPLES = """\
