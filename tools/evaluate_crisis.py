@@ -1,6 +1,6 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh31.yml` … `eval_fresh34.yml`,
+The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh31.yml` … `eval_fresh38.yml`,
 written blind and never tuned on or trained on (the final figures, reported together). The
 earlier sets were measured blind once each and are now training data of the crisis classifier
 (`data/crisis/examples/`), so they are not reported here: figures on them would be in-sample.
@@ -50,14 +50,15 @@ from kynnys.crisis.evaluation import (  # noqa: E402
 
 MODEL = ROOT / "models" / "kynnys.tar.gz"
 CRISIS_SETS = ROOT / "tests" / "crisis"
-# The sets in report order: (title, files), files reported together. Four authors, four angles.
+# The sets in report order: (title, files), files reported together. Eight authors, eight angles.
 # Once measured and read, a set moves to data/crisis/examples/ (training data) and new blind
 # sets take its place here.
 DEFAULT_SETS: tuple[tuple[str, tuple[Path, ...]], ...] = tuple(
     (title, tuple(CRISIS_SETS / name for name in names))
     for title, names in (
         ("final (blind)", ("eval_fresh31.yml", "eval_fresh32.yml", "eval_fresh33.yml",
-                           "eval_fresh34.yml")),
+                           "eval_fresh34.yml", "eval_fresh35.yml", "eval_fresh36.yml",
+                           "eval_fresh37.yml", "eval_fresh38.yml")),
     )
 )
 OUTPUT = ROOT / "docs" / "crisis-evaluation.md"
