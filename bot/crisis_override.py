@@ -5,22 +5,26 @@ guard fires on a message, the intent becomes `crisis` with confidence 1.0, whate
 predicted, `crisis` is put first in intent_ranking, and the hit is recorded in the parse
 result as `crisis_guard`: {"fired": true, "category": ..., "rule_id": ..., "term": ...}.
 
-Every message whose intent ends up `crisis` also gets `crisis_level` in the parse result:
+Every message whose intent ends up `crisis` also gets `crisis_level` in the parse result. The
+model side of a crisis is the crisis classifier's `crisis_score` (bot/crisis_classifier.py,
+stop 13; docs/crisis-classifier.md); a pipeline without that classifier uses the intent model's
+`crisis` confidence instead, as before:
 
-- `alarm`: the guard fired, or the model says `crisis` with at least `alarm_threshold`
-  confidence. The bot gives 112 and the 24/7 line at once and the gateway moves the chat to the
-  front of the queue and alerts every volunteer on shift.
-- `check`: only the model suspects a crisis, and it is unsure (below `alarm_threshold`, or its
-  best guess lost to the FallbackClassifier), but at least `check_threshold` sure. The bot asks
-  gently whether the young person is in danger now, with 112 and the 24/7 line in the same
-  message and an "I'm in danger" button, but raises no alert. Hyperbole ("tää helle tappaa mut")
-  lands here, not in an alarm. A crisis guess under `check_threshold` is left as the model put
-  it (usually nlu_fallback): on the development sets those were ordinary messages only.
+- `alarm`: the guard fired, or the score is at least `alarm_threshold`. The bot gives 112 and
+  the 24/7 line at once and the gateway moves the chat to the front of the queue and alerts
+  every volunteer on shift.
+- `check`: the models suspect a crisis but are unsure: the score is below `alarm_threshold` but
+  at least `check_threshold`, or the intent model's top guess is `crisis` (also when it lost to
+  the FallbackClassifier) while the score is lower. The bot asks gently whether the young person
+  is in danger now, with 112 and the 24/7 line in the same message and an "I'm in danger"
+  button, but raises no alert. Hyperbole ("tää helle tappaa mut") lands here, not in an alarm.
+  Below that the message is left as the model put it: on the development sets those were
+  ordinary messages only. Whenever a level is set, the intent becomes `crisis`.
 
 `context_caps_model_alarm` (on by default): when the guard found crisis words but the message's
 own context turned them off (a friend's crisis that is over, a lesson or the news, a film, an
 if-and-a-laugh joke, a kitchen cut: `CrisisGuard.silenced`), a model `crisis` guess is at most a
-`check`, however sure the model is. The guard's own hits are never downgraded.
+`check`, however high the score is. The guard's own hits are never downgraded.
 
 The threshold is chosen on the crisis evaluation sets (docs/crisis-evaluation.md).
 
