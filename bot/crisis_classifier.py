@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -46,6 +45,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import normalize
 
 from bot.finnish import lemma
+from kynnys.crisis.evaluation import load_eval_set
 
 CRISIS_INTENT = "crisis"
 SCORE_KEY = "crisis_score"
@@ -78,18 +78,12 @@ def example_files(path: Path) -> list[Path]:
 
 
 def load_examples(path: Path) -> list[tuple[str, bool]]:
-    """(text, is_crisis) pairs from files with `crisis:` and `non_crisis:` lists of {text: ...}
-    (the format of tests/crisis/README.md)."""
-    pairs: list[tuple[str, bool]] = []
-    for file in example_files(path):
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        for key, is_crisis in (("crisis", True), ("non_crisis", False)):
-            for item in data.get(key) or []:
-                text = item.get("text") if isinstance(item, dict) else None
-                if not isinstance(text, str) or not text.strip():
-                    raise ValueError(f"CrisisClassifier: an item without text in {file} ({key})")
-                pairs.append((text.strip(), is_crisis))
-    return pairs
+    """(text, is_crisis) pairs from files in the evaluation-set format (tests/crisis/README.md)."""
+    return [
+        (item.text.strip(), item.crisis)
+        for file in example_files(path)
+        for item in load_eval_set(file)
+    ]
 
 
 def _word_vectorizer(**settings: Any) -> CountVectorizer:

@@ -17,6 +17,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kynnys.crisis.evaluation import load_eval_set  # noqa: E402
+
 EXAMPLES = ROOT / "data" / "crisis" / "examples"
 BLIND = ROOT / "tests" / "crisis"
 
@@ -26,10 +30,7 @@ def _key(text: object) -> str:
 
 
 def _texts(path: Path) -> list[str]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [
-        _key(item["text"]) for side in ("crisis", "non_crisis") for item in document.get(side) or []
-    ]
+    return [_key(item.text) for item in load_eval_set(path)]
 
 
 def drop_from(path: Path, blind: set[str]) -> int:

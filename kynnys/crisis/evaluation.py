@@ -58,16 +58,21 @@ class Report:
 
 
 def load_eval_set(path: Path | None = None) -> list[EvalItem]:
-    with open(path or EVAL_SET, encoding="utf-8") as handle:
-        document = yaml.safe_load(handle)
-    items = [
-        EvalItem(str(raw["text"]), str(raw["lang"]), True, str(raw["category"]))
-        for raw in document.get("crisis") or ()
-    ]
-    items += [
-        EvalItem(str(raw["text"]), str(raw["lang"]), False, str(raw["kind"]))
-        for raw in document.get("non_crisis") or ()
-    ]
+    """The items of a file with `crisis:` and `non_crisis:` lists (tests/crisis/README.md); an
+    item without text, lang or its category/kind is a ValueError naming the file."""
+    path = path or EVAL_SET
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle) or {}
+    items: list[EvalItem] = []
+    for side, label_key in (("crisis", "category"), ("non_crisis", "kind")):
+        for raw in document.get(side) or ():
+            text = raw.get("text") if isinstance(raw, dict) else None
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"{path}: an item without text ({side})")
+            missing = [key for key in ("lang", label_key) if key not in raw]
+            if missing:
+                raise ValueError(f"{path}: an item without {' or '.join(missing)} ({side})")
+            items.append(EvalItem(text, str(raw["lang"]), side == "crisis", str(raw[label_key])))
     return items
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kynnys.crisis.evaluation import load_eval_set
 from kynnys.crisis.lexicon import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +25,7 @@ def _items(path: Path) -> list[tuple[str, dict]]:
 
 
 def _texts(paths: list[Path]) -> set[str]:
-    return {str(item["text"]).casefold().strip() for path in paths for _, item in _items(path)}
+    return {item.text.casefold().strip() for path in paths for item in load_eval_set(path)}
 
 
 @pytest.mark.parametrize("path", EXAMPLES + BLIND_SETS, ids=lambda path: path.name)
