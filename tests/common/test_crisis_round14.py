@@ -34,6 +34,9 @@ FIRES = [
     ("vedin kokaiinia ja nyt rintaan sattuu tosi paljon", "overdose"),
     ("join pesuainetta ja nyt oksettaa", "overdose"),
     ("pelaaminen piti mut hengissä mut nyt sekään ei enää auta", "suicidal"),
+    ("oon miettiny tappavani itteni tän viikon aikana", "suicidal"),
+    ("kunpa mä oisin kuollu siinä kolarissa", "suicidal"),
+    ("sometimes i wish i had died in that crash", "suicidal"),
     # earlier hits that round I must not lose (typo matching of "järven", "kiipeen")
     ("ajattelin et kävelen järven jäälle ja jatkan niin kauas ku pääsee", "suicidal"),
     ("tänään mä kiipeen koulun katolle enkä tuu takas alas", "suicidal"),
