@@ -3,8 +3,9 @@
 When the gateway's crisis guard already showed the numbers for this message
 (metadata crisis_guard.help_sent), only a short caring follow-up is sent.
 
-When only the model suspected a crisis, and it was unsure (parse result
-crisis_level "check", set by bot/crisis_override.py), the bot asks gently whether
+When only the model suspected a crisis, and it was unsure, or when the guard fired but the
+crisis classifier is all but sure the message is safe (parse result crisis_level "check",
+set by bot/crisis_override.py), the bot asks gently whether
 the young person is in danger now, with 112 and the 24/7 line in the same message and
 an "I'm in danger now" button (payload /crisis, which is an alarm), and raises no alert.
 """
@@ -25,6 +26,7 @@ from kynnys import responses
 logger = logging.getLogger(__name__)
 
 CRISIS_DETECTED = {"kynnys": {"type": "crisis_detected", "category": "nlu"}}
+CRISIS_CHECK = {"kynnys": {"type": "crisis_check"}}
 CHECK_LEVEL = "check"
 IN_DANGER_PAYLOAD = "/crisis"
 JUST_CHAT_PAYLOAD = "/share_news"
@@ -108,7 +110,9 @@ class ActionCrisisHelp(Action):
 
     @staticmethod
     def check_in(dispatcher: CollectingDispatcher, language: str) -> list[EventType]:
-        """Ask gently, with the numbers; no alert, no handoff. The turn ends here."""
+        """Ask gently, with the numbers; no alert, no handoff. The turn ends here. The gateway
+        is told first: when its own guard fired, it waits for this verdict before it alarms."""
+        dispatcher.utter_message(json_message=CRISIS_CHECK)
         dispatcher.utter_message(
             text=responses.text("crisis_check", language, crisis_line=crisis_line_text(language)),
             buttons=[

@@ -13,8 +13,9 @@ Why and how much it helps: docs/crisis-evaluation.md and docs/crisis-classifier.
 
 Features are its own, not the pipeline's, because the examples never pass through the
 pipeline's featurizers: word 1–2-grams of spoken-Finnish lemmas (bot.finnish, as the
-FinnishTokenizer) and character 2–5-grams inside words, tf-idf weighted, then a
-class-balanced logistic regression.
+FinnishTokenizer) and character 2–5-grams of the text, across word boundaries since stop 14
+(`char_analyzer`; inside words before), tf-idf weighted, then a class-balanced logistic
+regression.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ VOCABULARY_FILE = "vocabulary.json"
 WEIGHTS_FILE = "weights.npz"
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (2, 5)
+# "char": character n-grams across word boundaries ("en jaksa" gives "n ja"), "char_wb": inside
+# words only (stop 13's models, read back as such)
+CHAR_ANALYZERS = ("char", "char_wb")
 _EDGE_PUNCTUATION = re.compile(r"^[^\w]+|[^\w]+$")
 
 logger = logging.getLogger(__name__)
@@ -91,8 +95,10 @@ def _word_vectorizer(**settings: Any) -> CountVectorizer:
                            **settings)
 
 
-def _char_vectorizer(**settings: Any) -> CountVectorizer:
-    return CountVectorizer(analyzer="char_wb", ngram_range=CHAR_NGRAMS, **settings)
+def _char_vectorizer(analyzer: str, **settings: Any) -> CountVectorizer:
+    if analyzer not in CHAR_ANALYZERS:
+        raise ValueError(f"CrisisClassifier: char_analyzer must be one of {CHAR_ANALYZERS}")
+    return CountVectorizer(analyzer=analyzer, ngram_range=CHAR_NGRAMS, **settings)
 
 
 @dataclass
@@ -107,10 +113,12 @@ class CrisisScorer:
     idf: np.ndarray
     coef: np.ndarray
     intercept: float
+    char_analyzer: str = "char_wb"
 
     def __post_init__(self) -> None:
         self._words = _word_vectorizer(vocabulary={t: i for i, t in enumerate(self.words)})
-        self._chars = _char_vectorizer(vocabulary={t: i for i, t in enumerate(self.chars)})
+        self._chars = _char_vectorizer(self.char_analyzer,
+                                       vocabulary={t: i for i, t in enumerate(self.chars)})
 
     @classmethod
     def from_pipeline(cls, pipeline: Pipeline) -> CrisisScorer:
@@ -125,12 +133,14 @@ class CrisisScorer:
                 terms[index] = term
             return terms
 
+        chars = features.named_transformers_["chars"]
         return cls(
             words=ordered(features.named_transformers_["words"]),
-            chars=ordered(features.named_transformers_["chars"]),
+            chars=ordered(chars),
             idf=np.asarray(pipeline.named_steps["tfidf"].idf_, dtype=np.float64),
             coef=np.asarray(regression.coef_[0], dtype=np.float64),
             intercept=float(regression.intercept_[0]),
+            char_analyzer=str(chars.analyzer),
         )
 
     def scores(self, texts: list[str]) -> np.ndarray:
@@ -147,7 +157,8 @@ class CrisisScorer:
 
     def save(self, folder: Path) -> None:
         (folder / VOCABULARY_FILE).write_text(
-            json.dumps({"words": self.words, "chars": self.chars}, ensure_ascii=False),
+            json.dumps({"words": self.words, "chars": self.chars,
+                        "char_analyzer": self.char_analyzer}, ensure_ascii=False),
             encoding="utf-8")
         np.savez(folder / WEIGHTS_FILE, idf=self.idf, coef=self.coef,
                  intercept=np.array([self.intercept]))
@@ -160,7 +171,9 @@ class CrisisScorer:
         words, chars = list(vocabulary["words"]), list(vocabulary["chars"])
         if not len(idf) == len(coef) == len(words) + len(chars):
             raise ValueError(f"CrisisClassifier: vocabulary and weights of {folder} differ")
-        return cls(words, chars, idf, coef, float(intercept[0]))
+        # a model stored before char_analyzer was kept used character n-grams inside words
+        analyzer = str(vocabulary.get("char_analyzer", "char_wb"))
+        return cls(words, chars, idf, coef, float(intercept[0]), analyzer)
 
 
 @DefaultV1Recipe.register(
@@ -177,6 +190,8 @@ class CrisisClassifier(GraphComponent):
             "C": 30.0,
             "max_iter": 300,
             "min_df": 2,
+            # character n-grams across word boundaries or inside words (CHAR_ANALYZERS)
+            "char_analyzer": "char",
             "random_state": 1,
         }
 
@@ -192,6 +207,8 @@ class CrisisClassifier(GraphComponent):
             raise ValueError("CrisisClassifier: C must be positive")
         if float(self.config["example_weight"]) <= 0:
             raise ValueError("CrisisClassifier: example_weight must be positive")
+        if self.config["char_analyzer"] not in CHAR_ANALYZERS:
+            raise ValueError(f"CrisisClassifier: char_analyzer must be one of {CHAR_ANALYZERS}")
         self._model_storage = model_storage
         self._resource = resource
         self.scorer = scorer
@@ -223,7 +240,7 @@ class CrisisClassifier(GraphComponent):
         return Pipeline([
             ("features", ColumnTransformer([
                 ("words", _word_vectorizer(min_df=min_df), 0),
-                ("chars", _char_vectorizer(min_df=min_df), 1),
+                ("chars", _char_vectorizer(str(self.config["char_analyzer"]), min_df=min_df), 1),
             ])),
             ("tfidf", TfidfTransformer(sublinear_tf=True)),
             ("regression", LogisticRegression(

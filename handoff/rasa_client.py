@@ -38,7 +38,12 @@ class CrisisDetected:
     category: str = "nlu"
 
 
-BotOutput = BotText | HandoffRequest | CrisisDetected
+@dataclass
+class CrisisCheck:
+    """The bot asked a check-in question (112 and the 24/7 line) instead of raising an alarm."""
+
+
+BotOutput = BotText | HandoffRequest | CrisisDetected | CrisisCheck
 
 
 def _links(raw: Any) -> list[dict[str, str]]:
@@ -63,6 +68,8 @@ def map_reply(reply: dict[str, Any]) -> list[BotOutput]:
             ))
         elif kind == "crisis_detected":
             outputs.append(CrisisDetected(category=str(kynnys.get("category") or "nlu")))
+        elif kind == "crisis_check":
+            outputs.append(CrisisCheck())
         elif kind == "links":
             outputs.append(BotText(text=str(kynnys.get("text") or ""), links=_links(kynnys.get("links"))))
     text = reply.get("text")

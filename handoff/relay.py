@@ -8,14 +8,23 @@ young person waits in the queue), to the volunteer's console once a volunteer ha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from handoff import crisis, hours, texts
 from handoff.context import Context
 from handoff.frames import console_message, message_frame
-from handoff.rasa_client import BotText, CrisisDetected, HandoffRequest, RasaUnavailable
+from handoff.rasa_client import (
+    BotText,
+    CrisisCheck,
+    CrisisDetected,
+    HandoffRequest,
+    RasaUnavailable,
+)
 from handoff.state_order import stamp, stamped
 from handoff.store.conversations import Appended
 from handoff.store.db import aware, utcnow
@@ -30,6 +39,14 @@ log = logging.getLogger(__name__)
 REQUEST_HUMAN = "/request_human"
 CRISIS_PAYLOAD = "/crisis"
 TROUBLE_REPEAT_SECONDS = 120
+
+
+@dataclass
+class GuardVerdict:
+    """A guard hit in bot talk, waiting briefly for the bot: alarm or check-in (Relay._settle)."""
+
+    category: str
+    settled: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Relay:
@@ -98,16 +115,54 @@ class Relay:
         if not appended.created:  # a resend: answered with the original, nothing else happens
             return appended.message, False
         help_sent = False
-        if hit is not None:
-            help_sent = await self.handle_crisis(conv_id, str(getattr(hit, "category", "crisis")))
+        category = str(getattr(hit, "category", "crisis"))
+        verdict = None
+        if hit is not None and await self._bot_may_judge(conv_id, appended.state, joined):
+            verdict = GuardVerdict(category)
+            self._spawn(self._alarm_unless_judged(conv_id, verdict))
+        elif hit is not None:
+            help_sent = await self.handle_crisis(conv_id, category)
         if appended.state in ("bot", "queued"):  # a crisis only ever moves bot -> queued
             metadata: dict[str, Any] = {}
             if hit is not None:
-                metadata["crisis_guard"] = {"fired": True, "category": str(getattr(hit, "category", "crisis")),
+                metadata["crisis_guard"] = {"fired": True, "category": category,
                                             "help_sent": help_sent, "joined": joined}
             # a crisis completed over several messages: the bot cannot see it in this one alone
-            self.spawn_bot(conv_id, CRISIS_PAYLOAD if joined else payload or text, metadata)
+            self.spawn_bot(conv_id, CRISIS_PAYLOAD if joined else payload or text, metadata, verdict)
         return appended.message, True
+
+    async def _bot_may_judge(self, conversation_id: str, state: str | None, joined: bool) -> bool:
+        """Whether a guard hit may wait briefly for the bot's verdict instead of alarming at once.
+
+        Only the first crisis of a chat in bot talk, seen in one message: the bot's pipeline runs
+        the same guard plus the crisis classifier, and when the classifier is all but sure the
+        message is safe (hyperbole, a friend's crisis that is over, a lesson) the bot asks a
+        check-in question with 112 and the 24/7 line instead of an alarm. If the bot does not
+        answer within crisis_model_wait_seconds, fails, or answers with neither, the gateway
+        alarms (handle_crisis) exactly as without it."""
+        if self.ctx.settings.crisis_model_wait_seconds <= 0 or joined or state != "bot":
+            return False
+        conv = await self.repo.get(conversation_id)
+        return conv is not None and not conv.crisis
+
+    async def _alarm_unless_judged(self, conversation_id: str, verdict: GuardVerdict) -> None:
+        """The guard waits for the bot's verdict at most crisis_model_wait_seconds, counted from
+        the message (also while the bot still answers an earlier one); then it alarms."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(verdict.settled.wait(), self.ctx.settings.crisis_model_wait_seconds)
+        await self._settle(conversation_id, verdict, alarm=True)
+
+    async def _settle(self, conversation_id: str, verdict: GuardVerdict, alarm: bool,
+                      help_shown: bool = False) -> None:
+        """Decide a waiting guard hit once: the alarm (the gateway's help, queue jump and alert,
+        or only the last two when the bot showed the numbers itself) or the bot's check-in."""
+        if verdict.settled.is_set():
+            return
+        verdict.settled.set()  # before any await: the watchdog and the bot never both alarm
+        if alarm and help_shown:
+            await self.model_crisis(conversation_id, verdict.category, help_shown=True)
+        elif alarm:
+            await self.handle_crisis(conversation_id, verdict.category)
 
     async def handle_crisis(self, conversation_id: str, category: str) -> bool:
         """Crisis help (throttled), queue jump, one alert per conversation. True if help is showing."""
@@ -142,12 +197,27 @@ class Relay:
 
     # --- bot ------------------------------------------------------------------------------------
 
-    def spawn_bot(self, conversation_id: str, message: str, metadata: dict[str, Any] | None = None) -> None:
-        task = asyncio.create_task(self.to_bot(conversation_id, message, metadata or {}))
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self._bot_tasks.add(task)
         task.add_done_callback(self._bot_tasks.discard)
 
-    async def to_bot(self, conversation_id: str, message: str, metadata: dict[str, Any]) -> None:
+    def spawn_bot(self, conversation_id: str, message: str, metadata: dict[str, Any] | None = None,
+                  verdict: GuardVerdict | None = None) -> None:
+        self._spawn(self.to_bot(conversation_id, message, metadata or {}, verdict))
+
+    async def to_bot(self, conversation_id: str, message: str, metadata: dict[str, Any],
+                     verdict: GuardVerdict | None = None) -> None:
+        """Send one message to Rasa and deliver its answer. With a verdict, the guard fired and
+        waits for the bot (see _bot_may_judge): an alarm unless the bot asked a check-in."""
+        try:
+            await self._to_bot(conversation_id, message, metadata, verdict)
+        finally:
+            if verdict is not None:  # failed, cancelled or answered without a verdict: alarm
+                await self._settle(conversation_id, verdict, alarm=True)
+
+    async def _to_bot(self, conversation_id: str, message: str, metadata: dict[str, Any],
+                      verdict: GuardVerdict | None) -> None:
         async with self.ctx.locks.bot[conversation_id]:
             conv = await self.repo.get(conversation_id)
             if conv is None or conv.state == "ended" or conv.rasa_id is None:
@@ -158,14 +228,24 @@ class Relay:
             except RasaUnavailable as exc:
                 log.warning("rasa unavailable: %s", exc)
                 await self.typing(conversation_id, "bot", False)
+                if verdict is not None:
+                    await self._settle(conversation_id, verdict, alarm=True)
                 await self.bot_trouble(conversation_id, message)
                 return
             except Exception:
                 log.exception("bot relay failed")
                 await self.typing(conversation_id, "bot", False)
+                if verdict is not None:
+                    await self._settle(conversation_id, verdict, alarm=True)
                 await self.bot_trouble(conversation_id, message)
                 return
             await self.typing(conversation_id, "bot", False)
+            if verdict is not None:
+                confirmed = any(isinstance(output, CrisisDetected) for output in outputs)
+                checked = any(isinstance(output, CrisisCheck) for output in outputs)
+                # the bot's crisis help comes with its answer: the alarm first, then the texts
+                await self._settle(conversation_id, verdict, alarm=confirmed or not checked,
+                                   help_shown=confirmed)
             for output in outputs:
                 conv = await self.repo.get(conversation_id)
                 if conv is None or conv.state in ("ended", "volunteer"):
@@ -174,7 +254,7 @@ class Relay:
                     await self.post(conversation_id, "bot", output.text, links=output.links, buttons=output.buttons)
                 elif isinstance(output, HandoffRequest):
                     await self.request_handoff(conversation_id, output)
-                elif isinstance(output, CrisisDetected):
+                elif isinstance(output, CrisisDetected) and verdict is None:
                     await self.model_crisis(conversation_id, output.category)
 
     async def bot_trouble(self, conversation_id: str, message: str) -> None:
@@ -197,15 +277,19 @@ class Relay:
         trouble = texts.text("bot_trouble", conv.language, hours=hours.describe(conv.language, on_shift))
         await self.system(conv, trouble, links=help_.links, buttons=buttons)
 
-    async def model_crisis(self, conversation_id: str, category: str) -> None:
-        """The bot's model recognised a crisis the guard did not: queue at crisis priority and alert."""
+    async def model_crisis(self, conversation_id: str, category: str, help_shown: bool = False) -> None:
+        """The bot recognised a crisis (the guard did not, or left the verdict to the bot) and
+        showed the numbers itself: queue at crisis priority and alert."""
         conv = await self.repo.get(conversation_id)
         if conv is None or conv.state == "ended":
             return
         categories = list(conv.crisis_categories or [])
         if category not in categories:
             categories.append(category)
-        await self.repo.update(conversation_id, crisis=True, crisis_categories=categories)
+        changes: dict[str, Any] = {"crisis": True, "crisis_categories": categories}
+        if help_shown:  # the throttle of handle_crisis counts the bot's help too
+            changes["crisis_help_at"] = utcnow()
+        await self.repo.update(conversation_id, **changes)
         if self.router.on_shift_count() > 0:
             if conv.state == "bot":
                 await self.repo.enqueue(conversation_id, PRIORITY_CRISIS)

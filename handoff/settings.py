@@ -30,6 +30,9 @@ class Settings:
     volunteer_grace_seconds: float = 60.0
     offer_timeout_seconds: float = 30.0
     crisis_help_interval_minutes: float = 10.0
+    # a guard hit in bot talk waits this long for the bot's verdict (alarm or check-in) before it
+    # alarms on its own; 0: alarm at once (handoff/relay.py)
+    crisis_model_wait_seconds: float = 0.6
     youth_grace_seconds: float = 600.0
     login_max_failures: int = 5
     login_lockout_seconds: int = 900
@@ -92,5 +95,6 @@ def load_settings(env_file: Path | None = None) -> Settings:
         volunteer_grace_seconds=_float("VOLUNTEER_GRACE_SECONDS", 60.0),
         offer_timeout_seconds=_float("OFFER_TIMEOUT_SECONDS", 30.0),
         crisis_help_interval_minutes=_float("CRISIS_HELP_INTERVAL_MINUTES", 10.0),
+        crisis_model_wait_seconds=_float("CRISIS_MODEL_WAIT_SECONDS", 0.6),
         youth_grace_seconds=_float("YOUTH_GRACE_SECONDS", 600.0),
     )

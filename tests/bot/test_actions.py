@@ -257,6 +257,9 @@ async def test_unsure_model_crisis_gets_a_gentle_check_in_with_the_numbers_and_n
     said = texts(messages)
     assert "112" in said and "09 2525 0111" in said and "?" in said
     assert customs(messages, "crisis_detected") == []  # no queue jump, no volunteer alert
+    # the gateway is told first: a guard hit waiting for this verdict then raises no alarm
+    assert messages[0].get("custom") == {"kynnys": {"type": "crisis_check"}}
+    messages = messages[1:]
     payloads = [button["payload"] for button in messages[0]["buttons"]]
     assert payloads == ["/crisis", "/share_news"]  # "I'm in danger now" is an alarm
     # the turn ends with the question: no handoff, no crisis slot

@@ -77,23 +77,50 @@ def test_non_positive_settings_are_refused(key: str) -> None:
         CrisisClassifier({key: 0}, None, None)  # type: ignore[arg-type]
 
 
-def test_the_stored_scorer_gives_the_fitted_pipelines_probabilities(tmp_path: Path) -> None:
+def test_an_unknown_character_analyzer_is_refused() -> None:
+    with pytest.raises(ValueError, match="char_analyzer"):
+        CrisisClassifier({"char_analyzer": "chars"}, None, None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("analyzer", ["char", "char_wb"])
+def test_the_stored_scorer_gives_the_fitted_pipelines_probabilities(
+    tmp_path: Path, analyzer: str
+) -> None:
     import numpy as np
 
     (tmp_path / "a.yml").write_text(EXAMPLES, encoding="utf-8")
     pairs = load_examples(tmp_path / "a.yml") * 2
-    component = CrisisClassifier({"min_df": 1}, None, None)  # type: ignore[arg-type]
+    component = CrisisClassifier(  # type: ignore[arg-type]
+        {"min_df": 1, "char_analyzer": analyzer}, None, None)
     pipeline = component._new_pipeline()
     texts = [text for text, _ in pairs]
     pipeline.fit(_columns(texts), np.array([label for _, label in pairs]))
     scorer = CrisisScorer.from_pipeline(pipeline)
+    assert scorer.char_analyzer == analyzer
+    # "jaksa elää": across word boundaries "a e" is an n-gram; inside words it cannot be
+    assert ("a e" in scorer.chars) == (analyzer == "char")
     scorer.save(tmp_path)
     loaded = CrisisScorer.load(tmp_path)
+    assert loaded.char_analyzer == analyzer
     probe = texts[:4] + ["ihan uusi viesti jota ei oo nähty", "Ä!", ""]
     expected = pipeline.predict_proba(_columns(probe))[:, 1]
     assert np.allclose(scorer.scores(probe), expected)
     assert np.allclose(loaded.scores(probe), expected)
     assert loaded.scores(texts[:1])[0] > 0.5 > loaded.scores(texts[4:5])[0]
+
+
+def test_a_scorer_stored_without_its_analyzer_reads_as_stop_13s_inside_words(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    import numpy as np
+
+    CrisisScorer(["a"], [" b "], np.ones(2), np.ones(2), 0.0, "char").save(tmp_path)
+    vocabulary = json.loads((tmp_path / "vocabulary.json").read_text(encoding="utf-8"))
+    del vocabulary["char_analyzer"]
+    (tmp_path / "vocabulary.json").write_text(json.dumps(vocabulary), encoding="utf-8")
+    assert CrisisScorer.load(tmp_path).char_analyzer == "char_wb"
 
 
 def test_a_damaged_stored_scorer_is_refused(tmp_path: Path) -> None:
@@ -177,6 +204,36 @@ def test_a_guard_hit_is_an_alarm_even_with_a_low_score(override: CrisisOverride)
     override.process([message])
     assert message.get("crisis_level") == "alarm"
     assert message.get("crisis_guard")["fired"] is True
+
+
+def test_a_guard_hit_the_classifier_is_all_but_sure_is_safe_is_a_check_in() -> None:
+    override = CrisisOverride(
+        {"alarm_threshold": 0.4, "check_threshold": 0.25, "guard_check_below": 0.02})
+    doubted = _message("kms mä unohin taas läksyt", score=0.01)
+    kept = _message("kms mä unohin taas läksyt", score=0.03)
+    unscored = _message("kms mä unohin taas läksyt", score=None)
+    override.process([doubted, kept, unscored])
+    assert get_guard_hit("kms mä unohin taas läksyt"), "the example must be a guard hit"
+    # still intent crisis and the guard's hit on record; only the level is a check-in
+    assert doubted.get("intent")["name"] == "crisis"
+    assert doubted.get("crisis_guard")["fired"] is True
+    assert doubted.get("crisis_guard")["model_doubts"] is True
+    assert doubted.get("crisis_level") == "check"
+    assert kept.get("crisis_level") == "alarm" and kept.get("crisis_guard")["model_doubts"] is False
+    assert unscored.get("crisis_level") == "alarm"  # no classifier: the guard decides alone
+
+
+def get_guard_hit(text: str) -> bool:
+    from kynnys.crisis import get_guard
+
+    return get_guard().check(text) is not None
+
+
+@pytest.mark.parametrize("doubt", [-0.1, 0.3])
+def test_a_guard_doubt_outside_zero_to_the_check_threshold_is_refused(doubt: float) -> None:
+    with pytest.raises(ValueError, match="guard_check_below"):
+        CrisisOverride({"alarm_threshold": 0.4, "check_threshold": 0.25,
+                        "guard_check_below": doubt})
 
 
 def test_without_a_score_the_intent_models_crisis_decides_as_before(

@@ -12,6 +12,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from handoff.store.ids import sha256_hex
 from tests.conftest import Stack
 from tests.support.clients import Console, YouthWS, logged_in_console
 
@@ -28,6 +29,14 @@ def query(db: str | Path, sql: str, *args: object) -> list[tuple[object, ...]]:
         return list(con.execute(sql, args))
     finally:
         con.close()
+
+
+def youth_conversation(stack: Stack, youth: YouthWS) -> str:
+    """The conversation id of a young person's chat, found by its token's hash in the store."""
+    rows = query(gateway_db(stack), "SELECT id FROM conversations WHERE token_hash = ?",
+                 sha256_hex(youth.token or ""))
+    assert len(rows) == 1
+    return str(rows[0][0])
 
 
 async def volunteer(stack: Stack, alias: str) -> Console:
@@ -101,27 +110,57 @@ async def whole_path(kynnys_stack: Stack, vol: Console) -> None:
     await youth.close()
 
 
-async def test_crisis_message_gets_help_at_once_and_the_bot_follows_up(kynnys_stack: Stack) -> None:
+async def test_crisis_message_gets_help_at_once_and_is_an_alarm(kynnys_stack: Stack) -> None:
     youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
     await youth.wait_message("bot", timeout=60)
     start = len(youth.log.frames)
     started = time.monotonic()
     await youth.say("mä en jaksa enää, haluun kuolla")
-    help_msg = await youth.wait_message("system", lambda m: "112" in m["text"], timeout=1.0, start=start)
-    assert time.monotonic() - started < 1.0 and help_msg["links"]
-    follow_up = await youth.wait_message("bot", timeout=60, start=start)
-    assert follow_up["text"]
+    # the numbers within a second: from the bot, which confirms the guard's hit, or from the
+    # gateway itself if the bot is slower than crisis_model_wait_seconds
+    help_msg = await youth.log.wait_for(
+        lambda f: f["type"] == "message" and f["from"] in ("bot", "system") and "112" in f["text"],
+        timeout=1.0, start=start)
+    assert time.monotonic() - started < 1.0 and help_msg["text"]
+    cid = youth_conversation(kynnys_stack, youth)
+    for _ in range(50):  # the alarm is recorded in the store (nobody on shift: not queued)
+        if query(gateway_db(kynnys_stack), "SELECT crisis FROM conversations WHERE id = ?", cid) == [(1,)]:
+            break
+        await asyncio.sleep(0.1)
+    assert query(gateway_db(kynnys_stack), "SELECT crisis FROM conversations WHERE id = ?", cid) == [(1,)]
+    await youth.close()
+
+
+async def test_a_guard_look_alike_the_classifier_is_sure_about_gets_a_check_in(
+    kynnys_stack: Stack,
+) -> None:
+    """"kms" fires the guard; the real crisis classifier scores this homework joke near zero, so
+    the bot asks a check-in question (112 and the 24/7 line) and the gateway raises no alarm."""
+    youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
+    await youth.wait_message("bot", timeout=60)
+    start = len(youth.log.frames)
+    ack = await youth.say("kms mä unohin taas läksyt")
+    echo = await youth.wait_message("youth", lambda m: m["seq"] == ack["seq"], start=start)
+    assert echo["risk"] is True
+    check = await youth.wait_message("bot", lambda m: "112" in m["text"], timeout=60, start=start)
+    assert "?" in check["text"] and "/crisis" in [b["payload"] for b in check.get("buttons") or []]
+    await asyncio.sleep(1.0)
+    assert not [m for m in youth.log.frames[start:]
+                if m["type"] == "message" and m["from"] == "system" and "112" in m["text"]]
+    cid = youth_conversation(kynnys_stack, youth)
+    assert query(gateway_db(kynnys_stack), "SELECT crisis FROM conversations WHERE id = ?", cid) == [(0,)]
     await youth.close()
 
 
 async def test_a_crisis_in_two_messages_gets_help_and_the_bot_treats_it_as_crisis(kynnys_stack: Stack) -> None:
     youth = await YouthWS(kynnys_stack.gateway.url).start("fi")
     await youth.wait_message("bot", timeout=60)
-    first = await youth.say("mä haluun")
+    # neither half is a crisis alone ("kuolla" alone is, since stop 9, and would not test the join)
+    first = await youth.say("mä en haluu")
     # whatever the bot makes of the first half, it answers it first (Rasa works one message at a time)
     await youth.wait_message("bot", lambda m: m["seq"] > first["seq"], timeout=60)
     start = len(youth.log.frames)
-    await youth.say("kuolla")
+    await youth.say("elää enää")
     await youth.wait_message("system", lambda m: "112" in m["text"], timeout=1.0, start=start)
     # the bot got /crisis with the guard's metadata: a caring follow-up, not a topic reply
     await youth.wait_message("bot", lambda m: "Et ole tämän kanssa yksin" in m["text"], timeout=60, start=start)
