@@ -1,5 +1,5 @@
-"""Crisis guard, round I (stop 14, from the misses of eval_fresh31-38, read after their blind
-measurement).
+"""Crisis guard, rounds I and J (stop 14, from the misses of eval_fresh31-38 and then of
+eval_fresh39-46, each read after its blind measurement).
 
 Our own sentences, never copied from the evaluation sets or the training examples: the crises
 of each new family must fire (with check(), so the context rules are applied too), and the
@@ -37,6 +37,15 @@ FIRES = [
     ("oon miettiny tappavani itteni tän viikon aikana", "suicidal"),
     ("kunpa mä oisin kuollu siinä kolarissa", "suicidal"),
     ("sometimes i wish i had died in that crash", "suicidal"),
+    # round J
+    ("jag funderar bara på hur jag ska dö", "suicidal"),
+    ("det är en fin dag att dö", "suicidal"),
+    ("jag har gjort klart mitt testamente", "suicidal"),
+    ("jag drack klorin för en stund sen", "overdose"),
+    ("otin 15 subua ja nyt väsyttää", "overdose"),
+    ("mä istun tässä isän haulikko sylissä", "suicidal"),
+    ("se veti liikaa ja nyt se tärisee ja on ihan sekava", "friend_in_danger"),
+    ("he locked me in the basement and took my phone", "violence_now"),
     # earlier hits that round I must not lose (typo matching of "järven", "kiipeen")
     ("ajattelin et kävelen järven jäälle ja jatkan niin kauas ku pääsee", "suicidal"),
     ("tänään mä kiipeen koulun katolle enkä tuu takas alas", "suicidal"),
@@ -57,6 +66,11 @@ QUIET = [
     "luin uutisen et kokaiini voi saada sydämen hakkaamaan",
     "laitoin lannoitetta kukille",
     "kahvi piti mut hengissä koko tentin mut nyt se loppu",
+    "jag vet inte hur jag ska göra med läxan",
+    "farfar skrev sitt testamente förra våren",
+    "istun passissa kiväärin kanssa, hirvijahti alkaa kuudelta",
+    "kaveri veti liikaa viime kesänä mut on nyt ihan kunnossa",
+    "i locked myself out again lol",
 ]
 
 
