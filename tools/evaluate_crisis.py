@@ -1,6 +1,6 @@
 """Evaluate crisis detection on the crisis evaluation sets and write docs/crisis-evaluation.md.
 
-The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh39.yml` … `eval_fresh46.yml`,
+The sets (tests/crisis/README.md and DEFAULT_SETS below): `eval_fresh47.yml` … `eval_fresh54.yml`,
 written blind and never tuned on or trained on (the final figures, reported together). The
 earlier sets were measured blind once each and are now training data of the crisis classifier
 (`data/crisis/examples/`), so they are not reported here: figures on them would be in-sample.
@@ -56,9 +56,9 @@ CRISIS_SETS = ROOT / "tests" / "crisis"
 DEFAULT_SETS: tuple[tuple[str, tuple[Path, ...]], ...] = tuple(
     (title, tuple(CRISIS_SETS / name for name in names))
     for title, names in (
-        ("final (blind)", ("eval_fresh39.yml", "eval_fresh40.yml", "eval_fresh41.yml",
-                           "eval_fresh42.yml", "eval_fresh43.yml", "eval_fresh44.yml",
-                           "eval_fresh45.yml", "eval_fresh46.yml")),
+        ("final (blind)", ("eval_fresh47.yml", "eval_fresh48.yml", "eval_fresh49.yml",
+                           "eval_fresh50.yml", "eval_fresh51.yml", "eval_fresh52.yml",
+                           "eval_fresh53.yml", "eval_fresh54.yml")),
     )
 )
 OUTPUT = ROOT / "docs" / "crisis-evaluation.md"
