@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from handoff.queue import DEFAULT_HANDLING_SECONDS, OFFER_SECONDS, Capacity, estimate_wait_seconds
-from handoff.rasa_client import BotText, CrisisDetected, HandoffRequest, map_reply
+from handoff.rasa_client import BotText, CrisisCheck, CrisisDetected, HandoffRequest, map_reply
 from handoff.wrapup import validate_wrapup
 from handoff.youth_ws import FrameError, parse_frame
 
@@ -17,6 +19,7 @@ def test_rasa_replies_map_to_texts_buttons_links_and_kynnys_payloads() -> None:
                                            "language": "fi", "county": "Pirkanmaa"}}})
     assert out == [HandoffRequest(topic="feeling_bad", crisis=False, language="fi", county="Pirkanmaa")]
     assert map_reply({"custom": {"kynnys": {"type": "crisis_detected", "category": "nlu"}}}) == [CrisisDetected("nlu")]
+    assert map_reply({"custom": {"kynnys": {"type": "crisis_check"}}}) == [CrisisCheck()]
     links = map_reply({"custom": {"kynnys": {"type": "links", "text": "Tukea:", "links": [
         {"title": "Sekasin", "url": "https://sekasin.fi/"}, {"title": "bad", "url": "javascript:alert(1)"}]}}})
     assert links == [BotText("Tukea:", links=[{"title": "Sekasin", "url": "https://sekasin.fi/"}])]
@@ -50,3 +53,16 @@ def test_frame_parsing_errors(raw: str, code: str) -> None:
     with pytest.raises(FrameError) as err:
         parse_frame(raw)
     assert err.value.code == code
+
+
+def test_the_guards_wait_for_the_bot_is_read_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from handoff.settings import load_settings
+
+    empty = tmp_path / ".env"
+    empty.write_text("", encoding="utf-8")
+    monkeypatch.delenv("CRISIS_MODEL_WAIT_SECONDS", raising=False)
+    assert load_settings(empty).crisis_model_wait_seconds == 0.6
+    monkeypatch.setenv("CRISIS_MODEL_WAIT_SECONDS", "0")
+    assert load_settings(empty).crisis_model_wait_seconds == 0.0  # 0: the guard alarms at once
