@@ -11,10 +11,12 @@ For each set, four detectors:
   evaluation-only switch), the crisis classifier's `crisis_score` is at least the alarm
   threshold (config.yml); for a model without that classifier, the top intent is `crisis`;
 - guard + NLU (alarm): the deployed pipeline with the override on; a message counts when its
-  parse result says crisis_level "alarm" (the guard fired, or the model is at least
-  alarm_threshold sure): emergency numbers, front of the queue, volunteers alerted;
+  parse result says crisis_level "alarm" (the guard fired and the crisis classifier did not
+  score the message below guard_check_below, or the model is at least alarm_threshold sure):
+  emergency numbers, front of the queue, volunteers alerted;
 - guard + NLU (alarm or check-in): also the messages that get the gentle check-in (the model
-  alone suspected a crisis and was unsure): 112 and the 24/7 line in a question, no alert.
+  suspected a crisis and was unsure, or doubted the guard's hit): 112 and the 24/7 line in a
+  question, no alert.
 
     PYTHONPATH=. .venv-bot/bin/python tools/evaluate_crisis.py            # all of it
     PYTHONPATH=. .venv-bot/bin/python tools/evaluate_crisis.py --guard-only
@@ -297,10 +299,11 @@ def render(results: list[SetResult], note: str, heldout: Report | None = None) -
         "",
         "**Alarm and check-in.** An *alarm* is what the issue calls a crisis: 112 and the 24/7",
         "line at once, the chat to the front of the queue, every volunteer on shift alerted. It",
-        "happens when the guard fires or the model is sure (`alarm_threshold`). When only the",
-        "model suspects a crisis and is unsure, the bot answers with a gentle *check-in*: it asks",
-        "whether the young person is in danger now, gives 112 and the 24/7 line in the same",
-        "message and offers an \"I'm in danger now\" button (an alarm); no volunteer is alerted.",
+        "happens when the guard fires or the model is sure (`alarm_threshold`). When the model",
+        "suspects a crisis and is unsure, or is all but sure that a guard hit is safe",
+        "(`guard_check_below`), the bot answers with a gentle *check-in*: it asks whether the",
+        "young person is in danger now, gives 112 and the 24/7 line in the same message and",
+        "offers an \"I'm in danger now\" button (an alarm); no volunteer is alerted.",
         "The last row counts both, so no flagged message is left without the numbers.",
         "",
         *TRUST_NOTE,
