@@ -95,10 +95,15 @@ def _word_vectorizer(**settings: Any) -> CountVectorizer:
                            **settings)
 
 
-def _char_vectorizer(analyzer: str, **settings: Any) -> CountVectorizer:
+def _checked_analyzer(analyzer: object) -> str:
     if analyzer not in CHAR_ANALYZERS:
         raise ValueError(f"CrisisClassifier: char_analyzer must be one of {CHAR_ANALYZERS}")
-    return CountVectorizer(analyzer=analyzer, ngram_range=CHAR_NGRAMS, **settings)
+    return str(analyzer)
+
+
+def _char_vectorizer(analyzer: str, **settings: Any) -> CountVectorizer:
+    return CountVectorizer(analyzer=_checked_analyzer(analyzer), ngram_range=CHAR_NGRAMS,
+                           **settings)
 
 
 @dataclass
@@ -207,8 +212,7 @@ class CrisisClassifier(GraphComponent):
             raise ValueError("CrisisClassifier: C must be positive")
         if float(self.config["example_weight"]) <= 0:
             raise ValueError("CrisisClassifier: example_weight must be positive")
-        if self.config["char_analyzer"] not in CHAR_ANALYZERS:
-            raise ValueError(f"CrisisClassifier: char_analyzer must be one of {CHAR_ANALYZERS}")
+        _checked_analyzer(self.config["char_analyzer"])
         self._model_storage = model_storage
         self._resource = resource
         self.scorer = scorer

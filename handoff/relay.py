@@ -225,17 +225,13 @@ class Relay:
             await self.typing(conversation_id, "bot", True)
             try:
                 outputs = await self.ctx.rasa.send(conv.rasa_id, message, metadata)
-            except RasaUnavailable as exc:
-                log.warning("rasa unavailable: %s", exc)
+            except Exception as exc:
+                if isinstance(exc, RasaUnavailable):
+                    log.warning("rasa unavailable: %s", exc)
+                else:
+                    log.exception("bot relay failed")
                 await self.typing(conversation_id, "bot", False)
-                if verdict is not None:
-                    await self._settle(conversation_id, verdict, alarm=True)
-                await self.bot_trouble(conversation_id, message)
-                return
-            except Exception:
-                log.exception("bot relay failed")
-                await self.typing(conversation_id, "bot", False)
-                if verdict is not None:
+                if verdict is not None:  # the guard's alarm before the trouble notice
                     await self._settle(conversation_id, verdict, alarm=True)
                 await self.bot_trouble(conversation_id, message)
                 return

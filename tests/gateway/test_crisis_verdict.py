@@ -21,6 +21,7 @@ from aiohttp.test_utils import TestServer
 
 from handoff.store.ids import sha256_hex
 from tests.gateway.conftest import GatewayFactory, InProcessGateway
+from tests.support.clients import YouthWS
 
 GUARD_HIT = "kms mä unohin taas läksyt"  # the guard fires on "kms"
 CHECK_IN = "Kysyn varmuuden vuoksi: oletko nyt vaarassa? Hätänumero on 112."
@@ -63,9 +64,7 @@ async def rasa() -> AsyncIterator[tuple[ScriptedRasa, str]]:
     await server.close()
 
 
-async def youth_and_conv(gw: InProcessGateway) -> tuple[Any, str]:
-    from tests.support.clients import YouthWS
-
+async def youth_and_conv(gw: InProcessGateway) -> tuple[YouthWS, str]:
     youth = await YouthWS(gw.url).start("fi")
     await youth.wait_message("bot", timeout=10)
     conv = await gw.ctx.conversations.by_token_hash(sha256_hex(youth.token or ""))
